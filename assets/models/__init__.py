@@ -1,0 +1,12 @@
+from assets.models.audit import AuditEvent
+from assets.models.information_types import ImpactLevel, InformationType
+from assets.models.organizations import Membership, Organization, Role
+
+__all__ = [
+    "AuditEvent",
+    "ImpactLevel",
+    "InformationType",
+    "Membership",
+    "Organization",
+    "Role",
+]

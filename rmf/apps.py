@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RmfConfig(AppConfig):
+    name = "rmf"
+    verbose_name = "Risk Management Framework"
