@@ -1,3 +1,18 @@
 from django.urls import path
 
-urlpatterns: list = []
+from assets import information_type_api
+from assets.api import organizations
+
+urlpatterns = [
+    path(
+        "catalog/information-types/",
+        information_type_api.InformationTypeListApi.as_view(),
+        name="api-information-type-list",
+    ),
+    path(
+        "catalog/information-types/<str:pk>/",
+        information_type_api.InformationTypeDetailApi.as_view(),
+        name="api-information-type-detail",
+    ),
+    *organizations.urlpatterns,
+]

@@ -34,3 +34,14 @@ def audit_event_list_for_user(user) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(organization__in=organizations).select_related(
         "organization", "content_type"
     )
+
+
+def membership_get_for_user(user, pk, *, perm: str = VIEW) -> Membership:
+    """The access function for memberships: reached through the organization they belong to."""
+    organizations = organization_list_for_user(user, perm=perm)
+    return get_or_404(
+        Membership.objects.filter(organization__in=organizations).select_related(
+            "organization", "user"
+        ),
+        pk=pk,
+    )

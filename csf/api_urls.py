@@ -1,3 +1,3 @@
-from django.urls import path
+from csf import api
 
-urlpatterns: list = []
+urlpatterns = [*api.urlpatterns]

@@ -68,9 +68,12 @@ class ControlMapping(models.Model):
         CSF20_OLIR = "csf20-olir-crosswalk", "OLIR concept crosswalk CSF 2.0 to SP 800-53 5.2.0"
 
     element = models.ForeignKey(CsfElement, on_delete=models.CASCADE, related_name="mappings")
-    control = models.ForeignKey("rmf.Control", on_delete=models.PROTECT, related_name="csf_mappings")
+    control = models.ForeignKey(
+        "rmf.Control", on_delete=models.PROTECT, related_name="csf_mappings"
+    )
     source = models.CharField(max_length=24, choices=Source.choices)
-    relationship = models.CharField(max_length=48, blank=True)  # OLIR: "subset of", ...
+    # The OLIR strength when given; for expanded references, the family or "all -1" they came from.
+    relationship = models.CharField(max_length=48, blank=True)
 
     class Meta:
         constraints = [

@@ -1,3 +1,3 @@
-from django.urls import path
+from rmf.api import catalog
 
-urlpatterns: list = []
+urlpatterns = [*catalog.urlpatterns]

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from rmf.views import catalog
+
 app_name = "rmf"
-urlpatterns: list = []
+urlpatterns = [
+    path("catalog/", catalog.family_list_view, name="family_list"),
+    path("catalog/families/<str:family_id>/", catalog.family_detail_view, name="family_detail"),
+    path("catalog/controls/", catalog.control_list_view, name="control_list"),
+    path("catalog/controls/<str:control_id>/", catalog.control_detail_view, name="control_detail"),
+]

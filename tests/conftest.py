@@ -1,5 +1,6 @@
 """Shared fixtures: the NIST catalogs loaded once per test session, and the personas."""
 
+import io
 import os
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def nist_dir() -> Path:
 def django_db_setup(django_db_setup, django_db_blocker, nist_dir):
     """Every test database starts with the real NIST catalogs, loaded once per session."""
     with django_db_blocker.unblock():
-        call_command("load_catalogs", dir=str(nist_dir), verbosity=0, stdout=open(os.devnull, "w"))
+        call_command("load_catalogs", dir=str(nist_dir), stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -31,4 +32,24 @@ def catalogs(db):
     from rmf.models import Control
 
     if not Control.objects.exists():
-        call_command("load_catalogs", dir=str(NIST_DIR), stdout=open(os.devnull, "w"))
+        call_command("load_catalogs", dir=str(NIST_DIR), stdout=io.StringIO())
+
+
+@pytest.fixture
+def personas(db):
+    from tests.factories import build_personas
+
+    return build_personas()
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Personas create several users per test; the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

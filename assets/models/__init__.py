@@ -1,5 +1,5 @@
 from assets.models.audit import AuditEvent
-from assets.models.information_types import ImpactLevel, InformationType
+from assets.models.information_types import ImpactLevel, InformationType, ProvisionalImpact
 from assets.models.organizations import Membership, Organization, Role
 
 __all__ = [
@@ -8,5 +8,6 @@ __all__ = [
     "InformationType",
     "Membership",
     "Organization",
+    "ProvisionalImpact",
     "Role",
 ]

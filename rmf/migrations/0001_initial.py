@@ -73,6 +73,8 @@ class Migration(migrations.Migration):
                 ('alt_identifier', models.CharField(blank=True, max_length=48)),
                 ('odp_label', models.CharField(blank=True, max_length=48)),
                 ('label', models.TextField(blank=True)),
+                ('alt_label', models.TextField(blank=True)),
+                ('aggregates', models.JSONField(blank=True, default=list)),
                 ('guidelines', models.TextField(blank=True)),
                 ('how_many', models.CharField(blank=True, max_length=16)),
                 ('choices', models.JSONField(blank=True, default=list)),

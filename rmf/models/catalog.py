@@ -76,7 +76,8 @@ class ControlPart(models.Model):
     prose = models.TextField(blank=True)  # may hold {{ insert: param, ... }} placeholders
     method = models.CharField(max_length=12, blank=True)  # EXAMINE / INTERVIEW / TEST
     assessment_objects = models.TextField(blank=True)  # what a method examines, interviews, tests
-    assessment_for = models.CharField(max_length=64, blank=True)  # statement part an objective assesses
+    # The statement part an objective assesses: "ac-2_smt.a".
+    assessment_for = models.CharField(max_length=64, blank=True)
     depth = models.PositiveSmallIntegerField(default=0)
     sort_order = models.PositiveIntegerField(default=0)  # document order within the catalog
 
@@ -96,6 +97,10 @@ class ControlParameter(models.Model):
     alt_identifier = models.CharField(max_length=48, blank=True)  # "ac-2_prm_1" (Rev 5.0 form)
     odp_label = models.CharField(max_length=48, blank=True)  # "AC-02_ODP[01]"
     label = models.TextField(blank=True)  # "prerequisites and criteria"
+    alt_label = models.TextField(blank=True)  # SP 800-53's wording where it differs from 53A's
+    # A Rev 5.0 parameter ("ac-1_prm_1") that the statement still inserts, standing for the
+    # 800-53A ODPs it groups: ["ac-01_odp.01", "ac-01_odp.02"].
+    aggregates = models.JSONField(default=list, blank=True)
     guidelines = models.TextField(blank=True)
     how_many = models.CharField(max_length=16, blank=True)  # "one" / "one-or-more" for selections
     choices = models.JSONField(default=list, blank=True)
@@ -136,3 +141,6 @@ class BaselineControl(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["baseline", "control"], name="uniq_baseline_control")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.baseline_id} {self.control_id}"

@@ -101,23 +101,67 @@ MANIFEST: tuple[ManifestEntry, ...] = (
         sha256="af3f58b0989995c03aa640f22340e3c195a69dec0d07ba86ac0a3adb8c3e6754",
         title="SP 800-60 Vol 2 Rev 1 information types",
     ),
-    _schema("1.1.3", "assessment-plan", "0850be91252390dde740a98fd2f0fc504cd0ba66fe8940c2b6242b7aa2fb36eb"),
-    _schema("1.1.3", "assessment-results", "d9e34757f0c12aff61f52b821f0b8f83ba0ba75b3a149a202b08ba82f82bc4c3"),
-    _schema("1.1.3", "catalog", "5e120afbd14c480a9498ab6388857ef32b3b880e458525e966ff7c7f59333d90"),
-    _schema("1.1.3", "complete", "7e8fb0820e72254e024b8ca9adc9adf70f71665d66248aa963ec267a9ed7ff26"),
-    _schema("1.1.3", "component", "9bde069f8f65ec82ea626348cc40ae5d42b0f74c1a2a8b9289a1604bf521a15c"),
-    _schema("1.1.3", "poam", "e404043fef9cc6108c0e895932f513043d54f28457b4eb02e74dc0cff1215e16"),
-    _schema("1.1.3", "profile", "d14c99b4bc48cb1ef370cd27a78c23e04bab847e737e11f478b37714db30851b"),
-    _schema("1.1.3", "ssp", "da5f452b9e7bdf85246b79ed32475cd419321eb600e6928439ae67aef5a63e53"),
-    _schema("1.2.1", "assessment-plan", "0153e4e0414903c51c13732d4158d955630e33a3ef009d2691cf3e07336136f4"),
-    _schema("1.2.1", "assessment-results", "4f9e277a177adbcca9527612ce450a33dc6096773fa229d413d801d196c61985"),
-    _schema("1.2.1", "catalog", "c0ae626d6bafe318db68692152d0cbbebf29ba7226b1596a5513cc5d1754504d"),
-    _schema("1.2.1", "complete", "f53c67f5f64cc49c9b3512834d2baa2f8da841cf2cc0c361e6d77ecce0f3d077"),
-    _schema("1.2.1", "component", "ce95b3b3ea8de87c020ad4a91075241f6f863a77afe212ee828009830d6042d1"),
-    _schema("1.2.1", "mapping", "5b8f6f9b8117bb42ad8466d11d1695f0be9cc31350c2a3aea770614d96d70d3f"),
-    _schema("1.2.1", "poam", "c02062bbc6f5092012286cbc6161b643eb6aecfbb918cb5790be777860da2c11"),
-    _schema("1.2.1", "profile", "3b92e83ef9043af573ca81a451f899adf6855440b0974fb448b9c635fead7983"),
-    _schema("1.2.1", "ssp", "3027ffb23ba94a8ca4e43ce9417cf2b02f27b7c36d8a4ead8fe2905483c6d10a"),
+    *(
+        _schema(version, model, sha256)
+        for (version, model), sha256 in {
+            (
+                "1.1.3",
+                "assessment-plan",
+            ): "0850be91252390dde740a98fd2f0fc504cd0ba66fe8940c2b6242b7aa2fb36eb",
+            (
+                "1.1.3",
+                "assessment-results",
+            ): "d9e34757f0c12aff61f52b821f0b8f83ba0ba75b3a149a202b08ba82f82bc4c3",
+            (
+                "1.1.3",
+                "catalog",
+            ): "5e120afbd14c480a9498ab6388857ef32b3b880e458525e966ff7c7f59333d90",
+            (
+                "1.1.3",
+                "complete",
+            ): "7e8fb0820e72254e024b8ca9adc9adf70f71665d66248aa963ec267a9ed7ff26",
+            (
+                "1.1.3",
+                "component",
+            ): "9bde069f8f65ec82ea626348cc40ae5d42b0f74c1a2a8b9289a1604bf521a15c",
+            ("1.1.3", "poam"): "e404043fef9cc6108c0e895932f513043d54f28457b4eb02e74dc0cff1215e16",
+            (
+                "1.1.3",
+                "profile",
+            ): "d14c99b4bc48cb1ef370cd27a78c23e04bab847e737e11f478b37714db30851b",
+            ("1.1.3", "ssp"): "da5f452b9e7bdf85246b79ed32475cd419321eb600e6928439ae67aef5a63e53",
+            (
+                "1.2.1",
+                "assessment-plan",
+            ): "0153e4e0414903c51c13732d4158d955630e33a3ef009d2691cf3e07336136f4",
+            (
+                "1.2.1",
+                "assessment-results",
+            ): "4f9e277a177adbcca9527612ce450a33dc6096773fa229d413d801d196c61985",
+            (
+                "1.2.1",
+                "catalog",
+            ): "c0ae626d6bafe318db68692152d0cbbebf29ba7226b1596a5513cc5d1754504d",
+            (
+                "1.2.1",
+                "complete",
+            ): "f53c67f5f64cc49c9b3512834d2baa2f8da841cf2cc0c361e6d77ecce0f3d077",
+            (
+                "1.2.1",
+                "component",
+            ): "ce95b3b3ea8de87c020ad4a91075241f6f863a77afe212ee828009830d6042d1",
+            (
+                "1.2.1",
+                "mapping",
+            ): "5b8f6f9b8117bb42ad8466d11d1695f0be9cc31350c2a3aea770614d96d70d3f",
+            ("1.2.1", "poam"): "c02062bbc6f5092012286cbc6161b643eb6aecfbb918cb5790be777860da2c11",
+            (
+                "1.2.1",
+                "profile",
+            ): "3b92e83ef9043af573ca81a451f899adf6855440b0974fb448b9c635fead7983",
+            ("1.2.1", "ssp"): "3027ffb23ba94a8ca4e43ce9417cf2b02f27b7c36d8a4ead8fe2905483c6d10a",
+        }.items()
+    ),
 )
 
 MANIFEST_BY_KEY = {entry.key: entry for entry in MANIFEST}

@@ -113,8 +113,9 @@ def catalogs_fetch(
     timeout: float = 60.0,
     progress: Callable[[str], None] = lambda message: None,
 ) -> list[Path]:
-    """Download every manifest file (from its publisher, or `base_url` + its relative path for a
-    mirror), check its SHA-256, and only then move it into place: a refused file replaces nothing."""
+    """Download every manifest file (from its publisher, or from `base_url` + its relative path
+    for a mirror) and check its SHA-256 before moving it into place: a refused file replaces
+    nothing."""
     accepted = set(accept_hashes)
     written: list[Path] = []
     destination.mkdir(parents=True, exist_ok=True)
