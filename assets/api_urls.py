@@ -1,7 +1,7 @@
 from django.urls import path
 
 from assets import information_type_api
-from assets.api import organizations
+from assets.api import organizations, spreadsheets, systems
 
 urlpatterns = [
     path(
@@ -15,4 +15,6 @@ urlpatterns = [
         name="api-information-type-detail",
     ),
     *organizations.urlpatterns,
+    *systems.urlpatterns,
+    *spreadsheets.urlpatterns,
 ]

@@ -2,7 +2,6 @@
 machine-readable rendering (an XML-to-JSON conversion: single-element lists are collapsed to
 objects, and text is a `p` that is a string or a list of strings)."""
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,12 @@ from django.db.models import ProtectedError
 
 from assets.models import InformationType, ProvisionalImpact
 from workbench.catalogs.manifest import MANIFEST_BY_KEY
-from workbench.catalogs.registry import CatalogFileError, CatalogLoader, LoadedRelease
+from workbench.catalogs.registry import (
+    CatalogFileError,
+    CatalogLoader,
+    LoadedRelease,
+    read_json,
+)
 
 KEY = "sp800-60-information-types"
 ASPECTS = ("confidentiality", "integrity", "availability")
@@ -118,13 +122,7 @@ class InformationTypeParser:
 
 def load(paths: Mapping[str, Path]) -> dict[str, LoadedRelease]:
     file_name = MANIFEST_BY_KEY[KEY].path
-    try:
-        with paths[KEY].open("rb") as handle:
-            document = json.load(handle)
-    except OSError as exc:
-        raise CatalogFileError(file_name, f"cannot be read ({exc.strerror or exc})") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogFileError(file_name, f"is not valid JSON ({exc})") from exc
+    document = read_json(paths[KEY], file_name)
     version, rows = InformationTypeParser(file_name).parse(document)
 
     InformationType.objects.bulk_create(

@@ -1,9 +1,20 @@
 """Reads of organizations, memberships and the audit trail, filtered by guardian permissions."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from assets.models import AuditEvent, Membership, Organization
-from assets.roles import AUDIT, VIEW, qualified
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from assets.models import (
+    AuditEvent,
+    Component,
+    Interconnection,
+    Membership,
+    Organization,
+    System,
+    SystemInformationType,
+    Vendor,
+)
+from assets.roles import ASSESS, AUDIT, EDIT_INVENTORY, VIEW, qualified
 from workbench.access import get_or_404, objects_with_perm
 
 
@@ -45,3 +56,116 @@ def membership_get_for_user(user, pk, *, perm: str = VIEW) -> Membership:
         ),
         pk=pk,
     )
+
+
+# Organization-level permission -> the System permission that grants the same on one system.
+SYSTEM_PERMISSION_FOR = {
+    VIEW: "view_system",
+    EDIT_INVENTORY: "change_system",
+    ASSESS: "assess_system",
+}
+
+
+def system_list_for_user(user, *, perm: str = VIEW) -> QuerySet[System]:
+    """Systems of the organizations where `user` holds `perm`, plus the single systems granted
+    to them directly (an outside assessor). Lists, search, exports and the API all start here."""
+    organizations = organization_list_for_user(user, perm=perm)
+    condition = Q(organization__in=organizations)
+    system_perm = SYSTEM_PERMISSION_FOR.get(perm)
+    if system_perm is not None:
+        direct = objects_with_perm(user, f"assets.{system_perm}", System.objects.all())
+        condition |= Q(pk__in=direct.values("pk"))
+    return System.objects.filter(condition)
+
+
+def system_get_for_user(user, pk, *, perm: str = VIEW) -> System:
+    """The access function for systems (and, through them, their components, interconnections
+    and information types): the system, or the same 404 for missing and not permitted."""
+    return get_or_404(
+        system_list_for_user(user, perm=perm).select_related(
+            "organization", "system_owner", "isso", "authorizing_official"
+        ),
+        pk=pk,
+    )
+
+
+def user_can(user, perm: str, system: System) -> bool:
+    """Whether `user` holds `perm` on this system (through its organization or directly)."""
+    return system_list_for_user(user, perm=perm).filter(pk=system.pk).exists()
+
+
+@dataclass(frozen=True)
+class SystemFilters:
+    """The inventory filters, shared by the list page, the API, search and the exports."""
+
+    q: str = ""
+    organization: int | None = None  # includes its child organizations
+    kind: str = ""
+    status: str = ""
+    system_type: str = ""
+    public_facing: bool | None = None
+    processes_pii: bool | None = None
+    vendor: int | None = None
+
+
+def system_search(user, filters: SystemFilters, *, perm: str = VIEW) -> QuerySet[System]:
+    """The systems `user` may see that match `filters`, ready for a list: owner names joined,
+    component counts annotated, in a stable order."""
+    systems = system_list_for_user(user, perm=perm)
+    for word in filters.q.split():
+        systems = systems.filter(
+            Q(name__icontains=word)
+            | Q(acronym__icontains=word)
+            | Q(description__icontains=word)
+            | Q(location__icontains=word)
+        )
+    if filters.organization is not None:
+        organization = Organization.objects.filter(pk=filters.organization).first()
+        path = organization.path if organization else "/none/"
+        systems = systems.filter(organization__path__startswith=path)
+    if filters.kind:
+        systems = systems.filter(kind=filters.kind)
+    if filters.status:
+        systems = systems.filter(status=filters.status)
+    if filters.system_type:
+        systems = systems.filter(system_type=filters.system_type)
+    if filters.public_facing is not None:
+        systems = systems.filter(public_facing=filters.public_facing)
+    if filters.processes_pii is not None:
+        systems = systems.filter(processes_pii=filters.processes_pii)
+    if filters.vendor is not None:
+        systems = systems.filter(
+            pk__in=Component.objects.filter(vendor_id=filters.vendor).values("system_id")
+        )
+    return (
+        systems.select_related("organization", "system_owner", "isso", "authorizing_official")
+        .annotate(component_count=Count("components", distinct=True))
+        .order_by("organization__path", "acronym", "pk")
+    )
+
+
+def system_detail_for_user(user, pk) -> System:
+    """A system with everything its page shows, in a fixed number of queries."""
+    system = system_get_for_user(user, pk)
+    return (
+        System.objects.filter(pk=system.pk)
+        .select_related("organization", "system_owner", "isso", "authorizing_official")
+        .prefetch_related(
+            Prefetch("components", queryset=Component.objects.select_related("vendor")),
+            Prefetch(
+                "interconnections",
+                queryset=Interconnection.objects.select_related("remote_system"),
+            ),
+            Prefetch(
+                "information_types",
+                queryset=SystemInformationType.objects.select_related(
+                    "catalog_type", "organization_type"
+                ),
+            ),
+        )
+        .get()
+    )
+
+
+def vendor_list() -> QuerySet[Vendor]:
+    return Vendor.objects.annotate(component_count=Count("components"))

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from assets import information_type_views
-from assets.views import organizations
+from assets.views import organizations, spreadsheets, systems
 
 app_name = "assets"
 urlpatterns = [
@@ -16,4 +16,6 @@ urlpatterns = [
         name="information_type_detail",
     ),
     *organizations.urlpatterns,
+    *systems.urlpatterns,
+    *spreadsheets.urlpatterns,
 ]

@@ -5,7 +5,6 @@ Every file is parsed and checked completely before anything is written, then the
 on their OSCAL ids, so that a reload keeps every reference that systems and assessments hold.
 """
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,12 @@ from rmf.models import (
     ControlPart,
 )
 from workbench.catalogs.manifest import MANIFEST_BY_KEY
-from workbench.catalogs.registry import CatalogFileError, CatalogLoader, LoadedRelease
+from workbench.catalogs.registry import (
+    CatalogFileError,
+    CatalogLoader,
+    LoadedRelease,
+    read_json,
+)
 
 CATALOG_KEY = "sp800-53-catalog"
 BASELINE_KEYS: dict[str, str] = {
@@ -72,16 +76,6 @@ def _link_targets(item: dict[str, Any], rels: Iterable[str]) -> list[str]:
         if href.startswith("#") and href[1:] not in targets:
             targets.append(href[1:])
     return targets
-
-
-def read_json(path: Path, file_name: str) -> Any:
-    try:
-        with path.open("rb") as handle:
-            return json.load(handle)
-    except OSError as exc:
-        raise CatalogFileError(file_name, f"cannot be read ({exc.strerror or exc})") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogFileError(file_name, f"is not valid JSON ({exc})") from exc
 
 
 def check_lengths(rows: list[models.Model], file_name: str) -> None:

@@ -5,8 +5,13 @@ from dataclasses import dataclass
 import factory
 from django.contrib.auth import get_user_model
 
-from assets.models import Organization, Role
-from assets.services import membership_grant, organization_create
+from assets.models import Organization, Role, System
+from assets.services import (
+    membership_grant,
+    organization_create,
+    system_assessor_grant,
+    system_create,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -42,10 +47,12 @@ class Personas:
     admin: object  # organization administrator of the agency
     member: object  # planner in the agency
     sibling: object  # planner in the sibling agency
-    assessor: object  # outside consultant; system-level grants come with the inventory
+    assessor: object  # outside consultant granted one system only: `system`
     authorizing_official: object  # AO of the city: reaches its agencies
     viewer: object  # state-level viewer: reads every agency
     outsider: object  # signed in, no role anywhere
+    system: System  # the agency's traffic signal system, granted to the assessor
+    sibling_system: System  # a system of the sibling agency
 
     def all_signed_in(self) -> dict[str, object]:
         return {
@@ -80,9 +87,31 @@ def build_personas() -> Personas:
         (users["admin"], agency, Role.ORG_ADMIN),
         (users["member"], agency, Role.PLANNER),
         (users["sibling"], sibling_agency, Role.PLANNER),
-        (users["assessor"], agency, Role.ASSESSOR),
         (users["authorizing_official"], city, Role.AUTHORIZING_OFFICIAL),
         (users["viewer"], state, Role.VIEWER),
     ):
         membership_grant(actor=None, organization=organization, user=user, role=role)
-    return Personas(state=state, city=city, agency=agency, sibling_agency=sibling_agency, **users)
+    system = make_system(agency, "Traffic Signal Control", "TSC", kind=System.Kind.OT)
+    sibling_system = make_system(sibling_agency, "Vehicle Registration", "VRS")
+    system_assessor_grant(actor=None, system=system, user=users["assessor"])
+    return Personas(
+        state=state,
+        city=city,
+        agency=agency,
+        sibling_agency=sibling_agency,
+        system=system,
+        sibling_system=sibling_system,
+        **users,
+    )
+
+
+def make_system(organization: Organization, name: str, acronym: str, **fields) -> System:
+    values = {
+        "kind": System.Kind.IT,
+        "system_type": System.SystemType.MAJOR_APPLICATION,
+        "description": f"{name} of {organization}.",
+        **fields,
+    }
+    return system_create(
+        actor=None, organization=organization, name=name, acronym=acronym, **values
+    )

@@ -247,7 +247,7 @@ def test_loading_again_keeps_every_row_and_primary_key(catalogs, nist_dir):
 def test_malformed_cprt_json_fails_the_load_and_changes_nothing(catalogs, nist_copy):
     before = snapshot()
     (nist_copy / CPRT).write_text('{"response": {"elements": ')
-    with pytest.raises(CommandError, match=r"cprt_CSF_2_0_0_04-24-2024\.json: not valid JSON"):
+    with pytest.raises(CommandError, match=r"cprt_CSF_2_0_0_04-24-2024\.json: is not valid JSON"):
         call_command("load_catalogs", dir=str(nist_copy), accept_any_hash=True, stdout=StringIO())
     assert snapshot() == before
 

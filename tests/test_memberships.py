@@ -97,4 +97,4 @@ def test_api_grant_validates_role_and_user(api_client, personas):
     assert no_user.status_code == 400
     assert "username" in no_user.json()
     listing = api_client.get(reverse("api-membership-list", args=[personas.agency.pk])).json()
-    assert {row["username"] for row in listing["results"]} == {"admin", "member", "assessor"}
+    assert {row["username"] for row in listing["results"]} == {"admin", "member"}

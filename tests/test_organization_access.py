@@ -12,7 +12,7 @@ VISIBLE = {
     "admin": {"agency"},
     "member": {"agency"},
     "sibling": {"sibling_agency"},
-    "assessor": {"agency"},
+    "assessor": set(),  # granted one system, no organization
     "authorizing_official": {"city", "agency", "sibling_agency"},
     "viewer": {"state", "city", "agency", "sibling_agency"},
     "outsider": set(),

@@ -9,13 +9,12 @@ what has no withdraw reason; the withdrawn ones only feed the 1.1 -> 2.0 crosswa
 codes ("AC"), which the two CSF 2.0 mapping files give control by control.
 """
 
-import json
 import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from workbench.catalogs.registry import CatalogFileError
+from workbench.catalogs.registry import CatalogFileError, read_json
 
 from .parsed import (
     CATEGORY,
@@ -57,10 +56,7 @@ def parse_cprt(path: Path) -> Csf20Core:
 
 
 def _read(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    try:
-        data = json.loads(path.read_bytes())
-    except ValueError as exc:
-        raise CatalogFileError(path.name, f"not valid JSON ({exc})") from exc
+    data = read_json(path, path.name)
     response = data.get("response") if isinstance(data, dict) else None
     body = response.get("elements") if isinstance(response, dict) else None
     if not isinstance(body, dict):

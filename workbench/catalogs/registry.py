@@ -4,9 +4,11 @@ workbench knows nothing of the apps: each app registers its loader in AppConfig.
 `catalogs_load` runs them in `order` inside one transaction.
 """
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 class CatalogFileError(Exception):
@@ -16,6 +18,17 @@ class CatalogFileError(Exception):
         self.file_name = file_name
         self.problem = problem
         super().__init__(f"{file_name}: {problem}")
+
+
+def read_json(path: Path, file_name: str) -> Any:
+    """Parse a reference file, or raise CatalogFileError naming it."""
+    try:
+        with path.open("rb") as handle:
+            return json.load(handle)
+    except OSError as exc:
+        raise CatalogFileError(file_name, f"cannot be read ({exc.strerror or exc})") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CatalogFileError(file_name, f"is not valid JSON ({exc})") from exc
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Writes to organizations and memberships. Each is atomic and leaves its audit record."""
+"""Writes to organizations and memberships, with their guardian groups and audit records."""
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
