@@ -56,3 +56,34 @@ def audit_record(
         changes=changes_between(before or {}, after or {}),
         reason=reason,
     )
+
+
+def audit_records_bulk(
+    *,
+    actor,
+    action: str,
+    records: Iterable[
+        tuple[Model, Organization | None, Mapping[str, Any] | None, Mapping[str, Any] | None]
+    ],
+    reason: str = "",
+    batch_size: int = 500,
+) -> int:
+    """The rows `audit_record` writes, for many objects at once (imports): `records` holds
+    (object, organization, before, after). Returns how many were written."""
+    signed_in = actor is not None and actor.is_authenticated
+    events = [
+        AuditEvent(
+            actor=actor if signed_in else None,
+            actor_name=actor.get_username() if signed_in else "",
+            action=action,
+            organization=organization,
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:300],
+            changes=changes_between(before or {}, after or {}),
+            reason=reason,
+        )
+        for obj, organization, before, after in records
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    return len(events)

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from rmf.selectors import control_id_parse
+from rmf.selectors.catalog import control_id_parse
 
 pytestmark = pytest.mark.django_db
 

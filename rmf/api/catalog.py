@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rmf.models import Baseline, Control, ControlFamily, ControlParameter
-from rmf.selectors import control_detail_get, control_list, control_search, family_list
+from rmf.selectors.catalog import control_detail_get, control_list, control_search, family_list
 
 # ----------------------------------------------------------------------------- serializers
 

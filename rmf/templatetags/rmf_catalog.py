@@ -12,7 +12,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from rmf.models import ControlParameter
-from rmf.selectors import PARAM_PLACEHOLDER_RE
+from rmf.selectors.catalog import PARAM_PLACEHOLDER_RE
 
 register = template.Library()
 

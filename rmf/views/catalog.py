@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rmf.selectors import (
+from rmf.selectors.catalog import (
     control_detail_get,
     control_search,
     family_control_list,

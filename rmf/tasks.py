@@ -1,0 +1,301 @@
+"""The SP 800-37 Rev 2 tasks of each RMF step, as data.
+
+A task is either settled by the data (`check` returns what is missing, empty when done) or by a
+responsible role's sign-off (`signoff_perm`). Tasks of steps whose data arrive with later work
+are listed with their responsible role and stay open until that work exists.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assets.roles import AUTHORIZE
+from rmf.models import Step
+
+if TYPE_CHECKING:
+    from rmf.selectors.workflow import CycleFacts
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    code: str
+    step: str
+    title: str
+    responsible: str
+    required: bool = True
+    check: Callable[["CycleFacts"], list[str]] | None = None
+    signoff_perm: str | None = None
+    # Tasks that must be done before the sign-off may be given.
+    signoff_requires: tuple[str, ...] = ()
+
+
+def _system_description(facts: "CycleFacts") -> list[str]:
+    system = facts.system
+    missing = []
+    if not system.description.strip():
+        missing.append("the system's purpose (description)")
+    if not system.boundary_description.strip():
+        missing.append("the authorization boundary")
+    if system.system_owner_id is None:
+        missing.append("a system owner")
+    if system.authorizing_official_id is None:
+        missing.append("an authorizing official")
+    if not facts.component_count:
+        missing.append("at least one component")
+    return missing
+
+
+def _categorization(facts: "CycleFacts") -> list[str]:
+    if not facts.categorization.types:
+        return ["at least one information type the system processes"]
+    return []
+
+
+def _approved(task: str) -> Callable[["CycleFacts"], list[str]]:
+    def check(facts: "CycleFacts") -> list[str]:
+        if task == "C-3" and facts.categorization.changed_since_approval:
+            return ["a new approval: the categorization changed after it was approved"]
+        return [] if task in facts.signoffs else ["the authorizing official's approval"]
+
+    return check
+
+
+def _control_selection(facts: "CycleFacts") -> list[str]:
+    return [] if facts.selection.active else ["a control baseline selected"]
+
+
+def _tailoring(facts: "CycleFacts") -> list[str]:
+    if not facts.selection.active:
+        return ["a control baseline selected"]
+    return (
+        [f"a rationale for {facts.selection.without_rationale} tailoring decision(s)"]
+        if facts.selection.without_rationale
+        else []
+    )
+
+
+def _allocation(facts: "CycleFacts") -> list[str]:
+    if not facts.selection.active:
+        return ["a control baseline selected"]
+    if facts.selection.without_provider:
+        return [f"a common control provider for {facts.selection.without_provider} control(s)"]
+    return []
+
+
+def _planned_implementation(facts: "CycleFacts") -> list[str]:
+    if not facts.selection.active:
+        return ["a control baseline selected"]
+    if facts.selection.parameters_without_value:
+        count = facts.selection.parameters_without_value
+        return [f"values for {count} organization-defined parameter(s)"]
+    return []
+
+
+def _monitoring_strategy(facts: "CycleFacts") -> list[str]:
+    if not facts.selection.active:
+        return ["a control baseline selected"]
+    if facts.selection.without_frequency:
+        return [f"a monitoring frequency for {facts.selection.without_frequency} control(s)"]
+    return []
+
+
+def _later(what: str) -> Callable[["CycleFacts"], list[str]]:
+    return lambda facts: [what]
+
+
+AO = "Authorizing official"
+TASKS: tuple[TaskSpec, ...] = (
+    TaskSpec(
+        "C-1", Step.CATEGORIZE, "System description", "System owner", check=_system_description
+    ),
+    TaskSpec(
+        "C-2",
+        Step.CATEGORIZE,
+        "Security categorization",
+        "System owner, ISSO",
+        check=_categorization,
+    ),
+    TaskSpec(
+        "C-3",
+        Step.CATEGORIZE,
+        "Security categorization review and approval",
+        AO,
+        check=_approved("C-3"),
+        signoff_perm=AUTHORIZE,
+        signoff_requires=("C-2",),
+    ),
+    TaskSpec("S-1", Step.SELECT, "Control selection", "System owner", check=_control_selection),
+    TaskSpec("S-2", Step.SELECT, "Control tailoring", "ISSO", check=_tailoring),
+    TaskSpec("S-3", Step.SELECT, "Control allocation", "ISSO", check=_allocation),
+    TaskSpec(
+        "S-4",
+        Step.SELECT,
+        "Documentation of planned control implementations",
+        "System owner",
+        check=_planned_implementation,
+    ),
+    TaskSpec(
+        "S-5",
+        Step.SELECT,
+        "Continuous monitoring strategy: system",
+        "ISSO",
+        check=_monitoring_strategy,
+    ),
+    TaskSpec(
+        "S-6",
+        Step.SELECT,
+        "Plan review and approval",
+        AO,
+        check=_approved("S-6"),
+        signoff_perm=AUTHORIZE,
+        signoff_requires=("S-1", "S-2", "S-3", "S-4", "S-5"),
+    ),
+    TaskSpec(
+        "I-1",
+        Step.IMPLEMENT,
+        "Control implementation",
+        "System owner",
+        check=_later("implementation statuses and narratives (Implement step)"),
+    ),
+    TaskSpec(
+        "I-2",
+        Step.IMPLEMENT,
+        "Update control implementation information",
+        "System owner",
+        check=_later("updated implementation details (Implement step)"),
+    ),
+    TaskSpec(
+        "A-1",
+        Step.ASSESS,
+        "Assessor selection",
+        "Authorizing official",
+        check=_later("assessors assigned (Assess step)"),
+    ),
+    TaskSpec(
+        "A-2",
+        Step.ASSESS,
+        "Assessment plan",
+        "Assessor",
+        check=_later("an approved assessment plan (Assess step)"),
+    ),
+    TaskSpec(
+        "A-3",
+        Step.ASSESS,
+        "Control assessments",
+        "Assessor",
+        check=_later("control assessments (Assess step)"),
+    ),
+    TaskSpec(
+        "A-4",
+        Step.ASSESS,
+        "Assessment reports",
+        "Assessor",
+        check=_later("the assessment report (Assess step)"),
+    ),
+    TaskSpec(
+        "A-5",
+        Step.ASSESS,
+        "Remediation actions",
+        "System owner",
+        check=_later("remediation actions (Assess step)"),
+    ),
+    TaskSpec(
+        "A-6",
+        Step.ASSESS,
+        "Plan of action and milestones",
+        "System owner",
+        check=_later("the POA&M (Assess step)"),
+    ),
+    TaskSpec(
+        "R-1",
+        Step.AUTHORIZE,
+        "Authorization package",
+        "System owner",
+        check=_later("the authorization package (Authorize step)"),
+    ),
+    TaskSpec(
+        "R-2",
+        Step.AUTHORIZE,
+        "Risk analysis and determination",
+        AO,
+        check=_later("the risk determination (Authorize step)"),
+    ),
+    TaskSpec(
+        "R-3",
+        Step.AUTHORIZE,
+        "Risk response",
+        AO,
+        check=_later("the risk response (Authorize step)"),
+    ),
+    TaskSpec(
+        "R-4",
+        Step.AUTHORIZE,
+        "Authorization decision",
+        AO,
+        check=_later("the authorization decision (Authorize step)"),
+    ),
+    TaskSpec(
+        "R-5",
+        Step.AUTHORIZE,
+        "Authorization reporting",
+        AO,
+        check=_later("the decision reported (Authorize step)"),
+    ),
+    TaskSpec(
+        "M-1",
+        Step.MONITOR,
+        "System and environment changes",
+        "System owner",
+        required=False,
+        check=_later("change records (Monitor step)"),
+    ),
+    TaskSpec(
+        "M-2",
+        Step.MONITOR,
+        "Ongoing assessments",
+        "Assessor",
+        required=False,
+        check=_later("ongoing assessments (Monitor step)"),
+    ),
+    TaskSpec(
+        "M-3",
+        Step.MONITOR,
+        "Ongoing risk response",
+        "System owner",
+        required=False,
+        check=_later("ongoing risk response (Monitor step)"),
+    ),
+    TaskSpec(
+        "M-4",
+        Step.MONITOR,
+        "Authorization package updates",
+        "System owner",
+        required=False,
+        check=_later("package updates (Monitor step)"),
+    ),
+    TaskSpec(
+        "M-5",
+        Step.MONITOR,
+        "Security and privacy reporting",
+        "System owner",
+        required=False,
+        check=_later("status reports (Monitor step)"),
+    ),
+    TaskSpec(
+        "M-6",
+        Step.MONITOR,
+        "Ongoing authorization",
+        AO,
+        required=False,
+        check=_later("ongoing authorization (Monitor step)"),
+    ),
+    TaskSpec(
+        "M-7",
+        Step.MONITOR,
+        "System disposal",
+        "System owner",
+        required=False,
+        check=_later("a disposal record (Monitor step)"),
+    ),
+)
+TASKS_BY_CODE = {task.code: task for task in TASKS}
