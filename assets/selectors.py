@@ -167,5 +167,10 @@ def system_detail_for_user(user, pk) -> System:
     )
 
 
-def vendor_list() -> QuerySet[Vendor]:
-    return Vendor.objects.annotate(component_count=Count("components"))
+def vendor_list(user) -> QuerySet[Vendor]:
+    """All vendors (a shared list), with how many components of the systems `user` may see
+    each one supplies: counts never reveal other organizations' inventories."""
+    visible = system_list_for_user(user)
+    return Vendor.objects.annotate(
+        component_count=Count("components", filter=Q(components__system__in=visible))
+    )

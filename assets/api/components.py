@@ -142,7 +142,7 @@ class VendorListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Vendor]:
         # The count's GROUP BY drops the model's ordering, which pages need.
-        return vendor_list().order_by(Lower("name"), "pk")
+        return vendor_list(self.request.user).order_by(Lower("name"), "pk")
 
 
 urlpatterns = [

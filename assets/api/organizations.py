@@ -24,12 +24,8 @@ from assets.services import (
     organization_create,
     organization_update,
 )
+from workbench.api import raise_validation_error as _raise_drf
 from workbench.views_access import ScopedApiView
-
-
-def _raise_drf(error: DjangoValidationError):
-    detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-    raise ValidationError(detail) from error
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

@@ -93,8 +93,12 @@ class _Change:
 class _TypedRow:
     number: int
     values: dict[str, Any]
-    ok: bool
-    organization: Organization | None
+    bad: set[str]  # keys of the cells already reported
+    organization: Organization | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad
 
 
 @dataclass
@@ -197,7 +201,7 @@ class _Planner:
         rows = self.parsed.sheets.get(sheet)
         typed_rows = []
         for row in rows.rows if rows else []:
-            typed = _TypedRow(row.number, {}, not row.refused, None)
+            typed = _TypedRow(row.number, {}, set(row.refused))
             for column in COLUMNS[sheet]:
                 if column.key in row.refused:
                     continue
@@ -205,13 +209,13 @@ class _Planner:
                     typed.values[column.key] = column.parse(row.values.get(column.key))
                 except CellError as error:
                     self._problem(sheet, row.number, column, str(error))
-                    typed.ok = False
+                    typed.bad.add(column.key)
             if typed.values.get("organization"):
                 try:
                     typed.organization = self.organizations.find(typed.values["organization"])
                 except CellError as error:
                     self._problem(sheet, row.number, COLUMNS[sheet][0], str(error))
-                    typed.ok = False
+                    typed.bad.add("organization")
             typed_rows.append(typed)
         return typed_rows
 
@@ -269,8 +273,11 @@ class _Planner:
                         fields[name],
                         f"No account has the user name {username}.",
                     )
-                    row.ok = False
-            if not row.ok or key is None:
+                    row.bad.add(name)
+            if key is None:
+                continue
+            if not row.ok:
+                self._rules_of_wrong_row(row, key, fields)
                 continue
             existing = self.existing_systems.get(key)
             system = existing or System(organization=organization)
@@ -285,17 +292,30 @@ class _Planner:
             try:
                 _validate_system(system)
             except ValidationError as error:
-                self._validation_problems(SYSTEMS, row.number, fields, error)
+                self._validation_problems(SYSTEMS, row, fields, error)
                 continue
             self.counts["systems_updated" if existing else "systems_created"] += 1
             changes.append(_Change(system, organization, before, after))
         return changes
 
+    def _rules_of_wrong_row(self, row: _TypedRow, key: SystemKey, fields: dict[str, Column]):
+        """The rules, run on the cells that could be read, so that the preview lists the row's
+        other problems too; on a throwaway copy, as the row will not be imported."""
+        existing = self.existing_systems.get(key)
+        system = System(organization=row.organization, pk=existing.pk if existing else None)
+        for name in SYSTEM_FIELDS:
+            setattr(system, name, None if name in row.bad else row.values.get(name))
+        try:
+            _validate_system(system)
+        except ValidationError as error:
+            self._validation_problems(SYSTEMS, row, fields, error)
+
     def _validation_problems(
-        self, sheet: str, number: int, fields: dict[str, Column], error: ValidationError
+        self, sheet: str, row: _TypedRow, fields: dict[str, Column], error: ValidationError
     ) -> None:
         for name, messages in error.message_dict.items():
-            self._problem(sheet, number, fields.get(name, ""), " ".join(messages))
+            if name not in row.bad:
+                self._problem(sheet, row.number, fields.get(name, ""), " ".join(messages))
 
     def _row_system(self, row: _TypedRow) -> tuple[bool, System | None]:
         """Whether the row's system was found, and the system (None if its own row is wrong)."""
@@ -342,6 +362,7 @@ class _Planner:
                     continue
                 seen[key] = row.number
             if not (row.ok and found and system is not None):
+                self._check_wrong_component(row)
                 continue
             vendor_name = " ".join(values["vendor"].split())
             vendor = None
@@ -361,11 +382,22 @@ class _Planner:
             try:
                 component.full_clean(exclude=["system", "vendor"])
             except ValidationError as error:
-                self._validation_problems(COMPONENTS, row.number, fields, error)
+                self._validation_problems(COMPONENTS, row, fields, error)
                 continue
             self.counts["components_updated" if current else "components_created"] += 1
             changes.append(_Change(component, system.organization, before, after))
         return changes
+
+    def _check_wrong_component(self, row: _TypedRow) -> None:
+        fields = {column.key: column for column in COMPONENT_COLUMNS}
+        component = Component(
+            **{name: row.values[name] for name in COMPONENT_FIELDS if name not in row.bad}
+            | {"vendor": None}
+        )
+        try:
+            component.full_clean(exclude=["system", "vendor", *row.bad])
+        except ValidationError as error:
+            self._validation_problems(COMPONENTS, row, fields, error)
 
 
 def _existing_components(system_ids: set[int]) -> dict[tuple[int, str], Component]:

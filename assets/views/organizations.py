@@ -9,7 +9,7 @@ from django.urls import path
 
 from assets.forms import MembershipGrantForm, OrganizationCreateForm, OrganizationUpdateForm
 from assets.models import Membership
-from assets.roles import AUDIT, MANAGE, VIEW, qualified
+from assets.roles import AUDIT, EDIT_INVENTORY, MANAGE, VIEW, qualified
 from assets.selectors import (
     audit_event_list_for_user,
     membership_get_for_user,
@@ -23,17 +23,10 @@ from assets.services import (
     organization_create,
     organization_update,
 )
+from workbench.forms import apply_validation_error as _apply_validation_error
 from workbench.views_access import ScopedView
 
 PAGE_SIZE = 50
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _detail_context(user, organization, grant_form) -> dict:
@@ -45,6 +38,7 @@ def _detail_context(user, organization, grant_form) -> dict:
         "memberships": membership_list_for_organization(organization),
         "can_manage": grant_form is not None,
         "can_audit": user.has_perm(qualified(AUDIT), organization),
+        "can_edit_inventory": user.has_perm(qualified(EDIT_INVENTORY), organization),
         "grant_form": grant_form,
     }
 

@@ -36,7 +36,7 @@ def _render_part(request, *, form, system, title, intro="", status=200):
         "system": system,
         "title": title,
         "intro": intro,
-        "vendors": vendor_list() if isinstance(form, ComponentForm) else (),
+        "vendors": vendor_list(request.user) if isinstance(form, ComponentForm) else (),
     }
     return render(request, TEMPLATE, context, status=status)
 

@@ -39,7 +39,7 @@ class SystemListView(LoginRequiredMixin, View):
         form = SystemFilterForm(
             request.GET,
             organizations=organization_list_for_user(request.user),
-            vendors=vendor_list(),
+            vendors=vendor_list(self.request.user),
         )
         systems = system_search(request.user, form.filters(), perm=self.permission)
         page = Paginator(systems, PAGE_SIZE).get_page(request.GET.get("page"))
