@@ -20,6 +20,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
     return value
 
 
@@ -53,7 +55,8 @@ def audit_record(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
-        changes=changes_between(before or {}, after or {}),
+        # Values reach a JSON column: dates, models and decimals become their text first.
+        changes=changes_between(_plain(dict(before or {})), _plain(dict(after or {}))),
         reason=reason,
     )
 
@@ -80,7 +83,8 @@ def audit_records_bulk(
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
             object_id=str(obj.pk),
             object_repr=str(obj)[:300],
-            changes=changes_between(before or {}, after or {}),
+            # Values reach a JSON column: dates, models and decimals become their text first.
+            changes=changes_between(_plain(dict(before or {})), _plain(dict(after or {}))),
             reason=reason,
         )
         for obj, organization, before, after in records

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from assets.models import (
     AuditEvent,
@@ -139,7 +140,20 @@ def system_search(user, filters: SystemFilters, *, perm: str = VIEW) -> QuerySet
         )
     return (
         systems.select_related("organization", "system_owner", "isso", "authorizing_official")
-        .annotate(component_count=Count("components", distinct=True))
+        # A correlated subquery, not a JOIN + GROUP BY: counted for the rows of the page only,
+        # and the paginator's COUNT(*) stays a plain count.
+        .annotate(
+            component_count=Coalesce(
+                Subquery(
+                    Component.objects.filter(system=OuterRef("pk"))
+                    .order_by()
+                    .values("system")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .order_by("organization__path", "acronym", "pk")
     )
 

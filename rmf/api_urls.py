@@ -1,3 +1,8 @@
-from rmf.api import catalog
+from rmf.api import catalog, categorization, selection, workflow
 
-urlpatterns = [*catalog.urlpatterns]
+urlpatterns = [
+    *catalog.urlpatterns,
+    *workflow.urlpatterns,
+    *categorization.urlpatterns,
+    *selection.urlpatterns,
+]

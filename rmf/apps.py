@@ -1,6 +1,16 @@
 from django.apps import AppConfig
 
 
+def seed_rmf_demo() -> str:
+    """The demo city's RMF cycles (rmf.demo), for `manage.py seed_demo`."""
+    from rmf.demo import seed_rmf
+
+    summary = seed_rmf()
+    lines = [summary.line()]
+    lines += [f"  skipped {item}" for item in summary.skipped]
+    return "\n".join(lines)
+
+
 class RmfConfig(AppConfig):
     name = "rmf"
     verbose_name = "Risk Management Framework"
@@ -8,5 +18,7 @@ class RmfConfig(AppConfig):
     def ready(self) -> None:
         from rmf.catalog_loader import LOADER
         from workbench.catalogs.registry import register_loader
+        from workbench.demo import register_demo_seeder
 
         register_loader(LOADER)
+        register_demo_seeder("rmf", 100, seed_rmf_demo)

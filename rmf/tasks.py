@@ -52,20 +52,42 @@ def _categorization(facts: "CycleFacts") -> list[str]:
 
 
 def _approved(task: str) -> Callable[["CycleFacts"], list[str]]:
+    """A sign-off task: done while it is signed and what it approved still holds. An approval
+    whose basis changed afterwards (the categorization after an inventory change, a plan whose
+    prerequisites reopened) is open again and must be given anew."""
+
     def check(facts: "CycleFacts") -> list[str]:
+        if task not in facts.signoffs:
+            return ["the authorizing official's approval"]
         if task == "C-3" and facts.categorization.changed_since_approval:
             return ["a new approval: the categorization changed after it was approved"]
-        return [] if task in facts.signoffs else ["the authorizing official's approval"]
+        reopened = [
+            code
+            for code in TASKS_BY_CODE[task].signoff_requires
+            if TASKS_BY_CODE[code].check is not None and TASKS_BY_CODE[code].check(facts)
+        ]
+        if reopened:
+            return [f"a new approval: {', '.join(reopened)} changed after it was approved"]
+        return []
 
     return check
 
 
 def _control_selection(facts: "CycleFacts") -> list[str]:
-    return [] if facts.selection.active else ["a control baseline selected"]
+    if not facts.selection.baselines:
+        return ["a control baseline selected"]
+    wanted = facts.matching_baselines
+    if sorted(facts.selection.baselines) != sorted(wanted):
+        return [
+            f"the control set re-selected for {' + '.join(wanted)}: it was selected from "
+            f"{' + '.join(facts.selection.baselines)} and the categorization or the system's "
+            "handling of PII has changed since"
+        ]
+    return []
 
 
 def _tailoring(facts: "CycleFacts") -> list[str]:
-    if not facts.selection.active:
+    if not facts.selection.baselines:
         return ["a control baseline selected"]
     return (
         [f"a rationale for {facts.selection.without_rationale} tailoring decision(s)"]
@@ -75,15 +97,18 @@ def _tailoring(facts: "CycleFacts") -> list[str]:
 
 
 def _allocation(facts: "CycleFacts") -> list[str]:
-    if not facts.selection.active:
+    if not facts.selection.baselines:
         return ["a control baseline selected"]
     if facts.selection.without_provider:
-        return [f"a common control provider for {facts.selection.without_provider} control(s)"]
+        return [
+            f"a providing system in service for {facts.selection.without_provider} common or "
+            "hybrid control(s)"
+        ]
     return []
 
 
 def _planned_implementation(facts: "CycleFacts") -> list[str]:
-    if not facts.selection.active:
+    if not facts.selection.baselines:
         return ["a control baseline selected"]
     if facts.selection.parameters_without_value:
         count = facts.selection.parameters_without_value
@@ -92,7 +117,7 @@ def _planned_implementation(facts: "CycleFacts") -> list[str]:
 
 
 def _monitoring_strategy(facts: "CycleFacts") -> list[str]:
-    if not facts.selection.active:
+    if not facts.selection.baselines:
         return ["a control baseline selected"]
     if facts.selection.without_frequency:
         return [f"a monitoring frequency for {facts.selection.without_frequency} control(s)"]
@@ -148,7 +173,7 @@ TASKS: tuple[TaskSpec, ...] = (
         AO,
         check=_approved("S-6"),
         signoff_perm=AUTHORIZE,
-        signoff_requires=("S-1", "S-2", "S-3", "S-4", "S-5"),
+        signoff_requires=("C-3", "S-1", "S-2", "S-3", "S-4", "S-5"),
     ),
     TaskSpec(
         "I-1",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rmf.views import catalog
+from rmf.views import catalog, categorize, portfolio, select, workflow
 
 app_name = "rmf"
 urlpatterns = [
@@ -8,4 +8,8 @@ urlpatterns = [
     path("catalog/families/<str:family_id>/", catalog.family_detail_view, name="family_detail"),
     path("catalog/controls/", catalog.control_list_view, name="control_list"),
     path("catalog/controls/<str:control_id>/", catalog.control_detail_view, name="control_detail"),
+    *workflow.urlpatterns,
+    *categorize.urlpatterns,
+    *select.urlpatterns,
+    *portfolio.urlpatterns,
 ]

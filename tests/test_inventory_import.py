@@ -1,14 +1,16 @@
 """Spreadsheet import of systems and components: preview, all-or-nothing, idempotent re-import,
 refusal of unsafe or malformed files, and who may import where."""
 
+import csv
 import io
+import uuid
 import zipfile
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -81,11 +83,13 @@ def xlsx(systems=(), components=(), *, system_headers=None, component_headers=No
     return buffer.getvalue()
 
 
-def csv_bytes(headers, rows, encoding="utf-8") -> bytes:
-    lines = [",".join(headers)]
+def csv_bytes(headers, rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
     for row in rows:
-        lines.append(",".join(str(row.get(header, "")) for header in headers))
-    return ("\r\n".join(lines) + "\r\n").encode(encoding)
+        writer.writerow([row.get(header, "") for header in headers])
+    return buffer.getvalue().encode("utf-8")
 
 
 def api_import(api_client, user, content: bytes, name="inventory.xlsx", *, dry_run=False):
@@ -105,7 +109,7 @@ def messages_of(response) -> str:
     return " ".join(error["message"] for error in response.json()["errors"])
 
 
-def test_web_preview_then_confirm(client, personas):
+def test_web_preview_then_confirm(client, personas, settings):
     client.force_login(personas.member)
     content = xlsx(
         [
@@ -148,6 +152,7 @@ def test_web_preview_then_confirm(client, personas):
     created = events.get(action="system_import", object_id=str(parking.pk))
     assert created.changes["acronym"] == [None, "PRK"]
 
+    assert not [path for path in (settings.VAR_DIR / "imports").rglob("*") if path.is_file()]
     again = client.post(reverse("assets:system_import_confirm"), {"token": token})
     assert again.status_code == 302  # the file is gone: the same import cannot run twice
     assert System.objects.filter(acronym="PRK").count() == 1
@@ -350,7 +355,7 @@ def test_a_formula_is_refused_with_its_cell(api_client, personas):
 
 def test_a_file_over_the_limit_is_refused_before_reading(client, api_client, personas, settings):
     settings.WORKBENCH_IMPORT_MAX_BYTES = 100_000
-    big = xlsx([system_row(f"S{number}", "x" * 150) for number in range(1500)])
+    big = xlsx([system_row(f"S{number}", uuid.uuid4().hex * 4) for number in range(1500)])
     assert len(big) > 100_000
     response = api_import(api_client, personas.member, big)
     assert response.status_code == 400
@@ -362,6 +367,7 @@ def test_a_file_over_the_limit_is_refused_before_reading(client, api_client, per
     assert response.status_code == 400
     assert "larger than" in response.content.decode()
     assert not System.objects.filter(acronym="S1").exists()
+    assert not (settings.VAR_DIR / "imports").exists()  # never stored
 
 
 def test_a_file_just_over_the_limit_is_refused_after_upload(api_client, personas, settings):
@@ -406,6 +412,7 @@ def test_a_zip_bomb_is_not_inflated(api_client, personas, monkeypatch):
     monkeypatch.setattr("assets.spreadsheets.parse.MAX_UNCOMPRESSED_BYTES", 1_000_000)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * 5_000_000)
     assert len(buffer.getvalue()) < 50_000
@@ -537,3 +544,23 @@ def test_import_reads_in_bulk(api_client, personas):
     small = _queries_of_dry_run(api_client, personas.member, xlsx(*rows(20)))
     large = _queries_of_dry_run(api_client, personas.member, xlsx(*rows(120)))
     assert large == small  # unchanged rows are compared in memory
+
+
+def test_upload_and_confirm_are_csrf_protected(personas):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.member)
+    upload = {"file": SimpleUploadedFile("i.xlsx", xlsx([system_row()]))}
+    assert client.post(reverse("assets:system_import"), upload).status_code == 403
+    page = client.get(reverse("assets:system_import"))
+    token = page.cookies["csrftoken"].value
+    upload = {
+        "file": SimpleUploadedFile("i.xlsx", xlsx([system_row()])),
+        "csrfmiddlewaretoken": token,
+    }
+    preview = client.post(reverse("assets:system_import"), upload)
+    assert preview.status_code == 200
+    confirm = {"token": preview.context["token"]}
+    assert client.post(reverse("assets:system_import_confirm"), confirm).status_code == 403
+    assert not System.objects.filter(acronym="PRK").exists()

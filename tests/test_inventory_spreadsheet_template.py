@@ -54,9 +54,8 @@ def test_template_has_instructions_sheets_and_headers(client, personas):
         assert sheet.freeze_panes == "A2"
         assert sheet.max_row == 1  # no example rows that would be imported by mistake
         assert all(sheet.column_dimensions[cell.column_letter].width >= 10 for cell in sheet[1])
-    text = "\n".join(
-        str(cell.value) for row in workbook["Instructions"].iter_rows() for cell in row if cell.value
-    )
+    instructions = workbook["Instructions"]
+    text = "\n".join(str(cell.value) for row in instructions.iter_rows() for cell in row)
     for column in (*SYSTEM_COLUMNS, *COMPONENT_COLUMNS):
         assert column.header in text
         assert column.help in text

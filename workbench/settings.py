@@ -187,6 +187,8 @@ SPECTACULAR_SETTINGS = {
 
 # NIST reference data: read from this folder, or fetched into var/nist by `fetch_catalogs`.
 WORKBENCH_NIST_DIR = os.environ.get("WORKBENCH_NIST_DIR", str(VAR_DIR / "nist"))
+# Largest spreadsheet accepted by the inventory import.
+WORKBENCH_IMPORT_MAX_BYTES = int(os.environ.get("WORKBENCH_IMPORT_MAX_BYTES", "20971520"))
 # Shown in document headers and on every page footer, e.g. "CUI" or "For official use only".
 WORKBENCH_MARKING = os.environ.get("WORKBENCH_MARKING", "")
 

@@ -55,7 +55,10 @@ class SystemImportApi(APIView):
     parser_classes = [MultiPartParser]
 
     class SystemImportInputSerializer(serializers.Serializer):
-        file = serializers.FileField(help_text="An .xlsx workbook or a .csv file, 20 MB at most.")
+        file = serializers.FileField(
+            allow_empty_file=True,  # answered by the import's own "The file is empty."
+            help_text="An .xlsx workbook or a .csv file, 20 MB at most.",
+        )
         dry_run = serializers.BooleanField(
             default=False, help_text="Only check the file and count the changes."
         )

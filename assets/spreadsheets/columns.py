@@ -101,9 +101,10 @@ class Column:
             raise CellError(f"“{text}” is not one of the allowed values: {allowed}.") from None
 
     def cell(self, value: Any, *, text_only: bool = False) -> Any:
-        """What an export writes for a field value: the inverse of `parse`."""
+        """What an export writes for a field value: the inverse of `parse`. Empty is None, which
+        a workbook leaves out altogether and a CSV file writes as nothing."""
         if value is None or value == "":
-            return ""
+            return None
         if self.kind == "choice":
             return self.label_of(value)
         if self.kind == "choice_list":

@@ -123,7 +123,7 @@ def _check_zip(stream: BinaryIO) -> None:
             "This workbook expands to far more data than an inventory holds, so it was not "
             "opened. Copy the Systems and Components sheets into the template and try again."
         )
-    if "xl/workbook.xml" not in names:
+    if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
         raise UnreadableFile(
             "This is a zip archive but not an Excel workbook (.xlsx). Upload the template, or "
             "a CSV file."

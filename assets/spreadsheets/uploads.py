@@ -15,7 +15,6 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Multipart framing and the other form fields around the file.
 REQUEST_OVERHEAD_BYTES = 64 * 1024
 KEEP_SECONDS = 24 * 3600
@@ -24,7 +23,7 @@ SUFFIXES = (".xlsx", ".csv")
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "WORKBENCH_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.WORKBENCH_IMPORT_MAX_BYTES)
 
 
 def too_large_message() -> str:

@@ -4,10 +4,11 @@ Everything a page needs for many cycles is loaded in bulk (`cycle_facts_bulk`): 
 of queries whatever the number of systems, information types or controls.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from assets.models import (
     Component,
@@ -16,20 +17,20 @@ from assets.models import (
     SystemInformationType,
 )
 from assets.roles import VIEW
-from assets.selectors import system_list_for_user
+from assets.selectors import system_list_for_user, user_can
 from rmf.impact import OBJECTIVES, high_water_mark, sc_notation
 from rmf.models import (
     STEP_ORDER,
     Authorization,
     Categorization,
-    ControlParameter,
+    Designation,
     ImpactAdjustment,
     OrganizationParameterDefault,
     ParameterValue,
     SelectedControl,
     TaskSignoff,
 )
-from rmf.tasks import TASKS, TaskSpec
+from rmf.tasks import TASKS, TASKS_BY_CODE, TaskSpec
 from workbench.access import get_or_404
 
 ACTIVE = (SelectedControl.Tailoring.BASELINE, SelectedControl.Tailoring.ADDED)
@@ -58,6 +59,50 @@ def selected_control_get_for_user(user, pk, *, perm: str = VIEW) -> SelectedCont
     )
 
 
+def can_sign_off(user, authorization: Authorization, task: str) -> bool:
+    """Whether `user` may give (or withdraw) the sign-off of `task` on this cycle: the task
+    takes one and the user holds its permission (AUTHORIZE for C-3 and S-6) on the system."""
+    spec = TASKS_BY_CODE.get(task)
+    if spec is None or spec.signoff_perm is None:
+        return False
+    return user_can(user, spec.signoff_perm, authorization.system)
+
+
+def government_of(organization: Organization) -> Organization:
+    """The government an organization belongs to: itself for a state, city or county, the
+    nearest such ancestor for an agency (a city's agencies belong to the city, not the state)."""
+    if organization.kind != Organization.Kind.AGENCY:
+        return organization
+    chain = Organization.objects.in_bulk(
+        [int(part) for part in organization.path.strip("/").split("/")]
+    )
+    for pk in reversed(organization.ancestor_ids):
+        if chain[pk].kind != Organization.Kind.AGENCY:
+            return chain[pk]
+    return organization  # an agency without a government above it: itself
+
+
+def provider_choices(authorization: Authorization) -> QuerySet[System]:
+    """The systems that may provide common or hybrid controls to this cycle's system: of the
+    same government (its own organizations and agencies, not another city's nor the state's),
+    not the system itself, not disposed."""
+    government = government_of(authorization.system.organization)
+    nested = Organization.objects.filter(path__startswith=government.path).exclude(
+        Q(pk=government.pk) | Q(kind=Organization.Kind.AGENCY)
+    )
+    other_governments = Q()
+    for path in nested.values_list("path", flat=True):
+        other_governments |= Q(organization__path__startswith=path)
+    return (
+        System.objects.filter(organization__path__startswith=government.path)
+        .exclude(other_governments)
+        .exclude(pk=authorization.system_id)
+        .exclude(status=System.Status.DISPOSED)
+        .select_related("organization")
+        .order_by("organization__path", "acronym", "pk")
+    )
+
+
 # --- categorization -------------------------------------------------------------------------
 
 
@@ -70,9 +115,16 @@ class TypeImpact:
     notes: dict[str, str]
 
     @property
+    def identifier(self) -> str:
+        """ "C.2.8.12" for an SP 800-60 type, the organization's own identifier ("ORG.1")
+        otherwise."""
+        if self.link.catalog_type_id is not None:
+            return self.link.catalog_type_id
+        return self.link.organization_type.identifier
+
+    @property
     def title(self) -> str:
-        source = self.link.information_type
-        return f"{getattr(source, 'id', None) or source.identifier} {source.title}"
+        return f"{self.identifier} {self.link.information_type.title}"
 
 
 @dataclass
@@ -89,17 +141,29 @@ class CategorizationResult:
         return sc_notation("system", *(self.levels[objective] for objective in OBJECTIVES))
 
     def snapshot(self) -> dict:
+        """What an approval approves, as JSON: the levels per objective and overall, and each
+        information type (by its source and identifier, so that a reworded title is no
+        change) with its effective levels."""
         return {
             **self.levels,
             "overall": self.overall,
             "information_types": sorted(
-                [
-                    {"type": item.title, **{obj: item.effective[obj] for obj in OBJECTIVES}}
+                (
+                    {
+                        "type": ("sp800-60:" if item.link.catalog_type_id else "organization:")
+                        + item.identifier,
+                        **{objective: item.effective[objective] for objective in OBJECTIVES},
+                    }
                     for item in self.types
-                ],
+                ),
                 key=lambda row: row["type"],
             ),
         }
+
+
+def _comparable(snapshot: dict) -> str:
+    """A snapshot as it reads back from a JSON column: key order and tuples do not matter."""
+    return json.dumps(snapshot, sort_keys=True, default=str)
 
 
 def _provisional(link: SystemInformationType) -> tuple[dict[str, str], dict[str, str]]:
@@ -141,7 +205,9 @@ def _categorize(
         approved_snapshot=categorization.approved_snapshot if categorization else {},
         changed_since_approval=False,
     )
-    result.changed_since_approval = approved and result.snapshot() != result.approved_snapshot
+    result.changed_since_approval = approved and _comparable(result.snapshot()) != _comparable(
+        result.approved_snapshot
+    )
     return result
 
 
@@ -154,7 +220,11 @@ def categorization_compute(authorization: Authorization) -> CategorizationResult
 
 @dataclass
 class SelectionSummary:
+    """Counts of a cycle's control set. `in_baseline` is what the chosen baselines hold,
+    `active` the tailored set (baseline minus removed plus added)."""
+
     baselines: list[str] = field(default_factory=list)
+    in_baseline: int = 0
     active: int = 0
     removed: int = 0
     added: int = 0
@@ -174,41 +244,70 @@ class CycleFacts:
     selection: SelectionSummary
     signoffs: dict[str, TaskSignoff]
 
+    @property
+    def matching_baselines(self) -> list[str]:
+        """The SP 800-53B baselines the categorization calls for: its overall level, plus
+        PRIVACY when the system processes personally identifiable information."""
+        baselines = [self.categorization.overall]
+        if self.system.processes_pii:
+            baselines.append("PRIVACY")
+        return baselines
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the cycle takes changes: the system's current cycle, system not disposed."""
+        return self.authorization.is_current and self.system.status != System.Status.DISPOSED
+
 
 def _parameter_counts(authorizations: list[Authorization]) -> dict[int, tuple[int, int]]:
     """Per cycle: (parameters of its active controls, those with neither a system value nor an
-    organization default up the tree). Aggregating "prm" parameters are filled through their
-    parts and are not counted."""
+    organization default up the tree), in three queries. Aggregating "prm" parameters are
+    filled through their parts and are not counted; parameters of removed controls neither.
+    The database counts and drops the parameters the system gave values; only those left are
+    read, to be checked against the organizations' defaults."""
     ids = [authorization.pk for authorization in authorizations]
-    rows = list(
-        ControlParameter.objects.filter(
-            control__selections__authorization__in=ids,
-            control__selections__tailoring__in=ACTIVE,
-            aggregates=[],
-        ).values_list("control__selections__authorization", "pk")
+    # One filter() call: the conditions apply to the same selected control and parameter, and
+    # the annotation and the count below reuse that join.
+    parameters = SelectedControl.objects.filter(
+        authorization__in=ids, tailoring__in=ACTIVE, control__parameters__aggregates=[]
     )
-    valued = set(
-        ParameterValue.objects.filter(selected_control__authorization__in=ids).values_list(
-            "selected_control__authorization", "parameter"
+    totals = dict(
+        parameters.values("authorization")
+        .annotate(n=Count("control__parameters"))
+        .values_list("authorization", "n")
+    )
+    unvalued = (
+        parameters.annotate(parameter=F("control__parameters"))
+        .exclude(
+            Exists(
+                ParameterValue.objects.filter(
+                    selected_control=OuterRef("pk"), parameter=OuterRef("parameter")
+                )
+            )
         )
+        .values_list("authorization", "parameter")
+        .order_by()
     )
-    ancestor_ids = {
-        a.pk: [int(part) for part in a.system.organization.path.strip("/").split("/")]
-        for a in authorizations
+    chains = {
+        authorization.pk: tuple(
+            int(part) for part in authorization.system.organization.path.strip("/").split("/")
+        )
+        for authorization in authorizations
     }
-    all_orgs = {org for orgs in ancestor_ids.values() for org in orgs}
-    defaults: dict[int, set[str]] = defaultdict(set)
+    by_organization: dict[int, set[str]] = defaultdict(set)
     for organization_id, parameter_id in OrganizationParameterDefault.objects.filter(
-        organization__in=all_orgs
+        organization__in={pk for chain in chains.values() for pk in chain}
     ).values_list("organization", "parameter"):
-        defaults[organization_id].add(parameter_id)
-    counts: dict[int, list[int]] = {pk: [0, 0] for pk in ids}
-    for authorization_id, parameter_id in rows:
-        counts[authorization_id][0] += 1
-        has_default = any(parameter_id in defaults[org] for org in ancestor_ids[authorization_id])
-        if not has_default and (authorization_id, parameter_id) not in valued:
-            counts[authorization_id][1] += 1
-    return {pk: (total, missing) for pk, (total, missing) in counts.items()}
+        by_organization[organization_id].add(parameter_id)
+    # The parameters with a default somewhere up each organization chain.
+    covered: dict[tuple[int, ...], set[str]] = {
+        chain: set().union(*(by_organization[pk] for pk in chain)) for chain in set(chains.values())
+    }
+    missing: dict[int, int] = defaultdict(int)
+    for authorization_id, parameter_id in unvalued:
+        if parameter_id not in covered[chains[authorization_id]]:
+            missing[authorization_id] += 1
+    return {pk: (totals.get(pk, 0), missing[pk]) for pk in ids}
 
 
 def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFacts]:
@@ -241,6 +340,7 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
         for row in SelectedControl.objects.filter(authorization__in=ids)
         .values("authorization")
         .annotate(
+            in_baseline=Count("pk", filter=Q(in_baseline=True)),
             active=Count("pk", filter=Q(tailoring__in=ACTIVE)),
             removed=Count("pk", filter=~Q(tailoring__in=ACTIVE)),
             added=Count("pk", filter=Q(tailoring=SelectedControl.Tailoring.ADDED)),
@@ -248,10 +348,13 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
                 "pk",
                 filter=~Q(tailoring=SelectedControl.Tailoring.BASELINE) & Q(tailoring_rationale=""),
             ),
+            # Common and hybrid controls need a provider, and one still in service (a carried
+            # forward allocation may name a system disposed since).
             without_provider=Count(
                 "pk",
-                filter=Q(tailoring__in=ACTIVE, provider__isnull=True)
-                & ~Q(designation="system_specific"),
+                filter=Q(tailoring__in=ACTIVE)
+                & ~Q(designation=Designation.SYSTEM_SPECIFIC)
+                & (Q(provider__isnull=True) | Q(provider__status=System.Status.DISPOSED)),
             ),
             without_frequency=Count("pk", filter=Q(tailoring__in=ACTIVE, monitoring_frequency="")),
         )
@@ -282,6 +385,7 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
             ),
             selection=SelectionSummary(
                 baselines=baselines.get(authorization.pk, []),
+                in_baseline=selection_row.get("in_baseline", 0),
                 active=selection_row.get("active", 0),
                 removed=selection_row.get("removed", 0),
                 added=selection_row.get("added", 0),
@@ -352,42 +456,58 @@ class PortfolioRow:
     system: System
     authorization: Authorization | None
     open_tasks: list[TaskState]
+    facts: CycleFacts | None = None  # of the current cycle: categorization, control counts
+
+    @property
+    def not_started(self) -> bool:
+        return self.authorization is None
 
 
 def portfolio_systems(
     user, *, step: str = "", organization: int | None = None, kind: str = ""
 ) -> QuerySet[System]:
-    systems = system_list_for_user(user).select_related("organization", "system_owner")
+    """The systems `user` may see, filtered by the step of their current cycle ("not_started":
+    none yet; disposed systems never start one, so they are not listed there)."""
+    systems = system_list_for_user(user).select_related(
+        "organization", "system_owner", "isso", "authorizing_official"
+    )
     if organization is not None:
         target = Organization.objects.filter(pk=organization).first()
         systems = systems.filter(organization__path__startswith=target.path if target else "/x/")
     if kind:
         systems = systems.filter(kind=kind)
     if step == "not_started":
-        systems = systems.exclude(authorizations__is_current=True)
+        systems = systems.exclude(authorizations__is_current=True).exclude(
+            status=System.Status.DISPOSED
+        )
     elif step:
         systems = systems.filter(authorizations__is_current=True, authorizations__step=step)
     return systems.order_by("organization__path", "acronym", "pk")
 
 
 def portfolio_rows(systems: list[System]) -> list[PortfolioRow]:
-    """Rows for one page of systems: their current cycle and open tasks, in bulk."""
+    """Rows for one page of systems: their current cycle, its facts and the open tasks of its
+    step, in a fixed number of queries. A disposed system's cycle is kept read-only and has no
+    open tasks."""
     current = {
         authorization.system_id: authorization
         for authorization in Authorization.objects.filter(
-            system__in=systems, is_current=True
+            system__in=[system.pk for system in systems], is_current=True
         ).select_related("system__organization")
     }
     facts = cycle_facts_bulk(list(current.values()))
     rows = []
     for system in systems:
         authorization = current.get(system.pk)
+        cycle = facts[authorization.pk] if authorization is not None else None
         open_tasks = []
-        if authorization is not None:
+        if cycle is not None and cycle.is_open:
             open_tasks = [
-                state
-                for state in tasks_of_step(facts[authorization.pk], authorization.step)
-                if not state.done
+                state for state in tasks_of_step(cycle, authorization.step) if not state.done
             ]
-        rows.append(PortfolioRow(system=system, authorization=authorization, open_tasks=open_tasks))
+        rows.append(
+            PortfolioRow(
+                system=system, authorization=authorization, open_tasks=open_tasks, facts=cycle
+            )
+        )
     return rows

@@ -1,7 +1,12 @@
 """RMF cycles: starting one (carrying the previous cycle forward), sign-offs, moving between
-steps through the gates."""
+steps through the gates.
 
-from django.core.exceptions import ValidationError
+Every write locks the cycle's row (only that row: not its system nor organization, so that work
+on other systems goes on), checks that the cycle is open (the system's current cycle, system
+not disposed), and records who did what, when and why in the audit trail, in one transaction.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,16 +24,31 @@ from rmf.models import (
     StepTransition,
     TaskSignoff,
 )
-from rmf.selectors.workflow import cycle_facts, gate_missing, task_states
+from rmf.selectors.workflow import can_sign_off, cycle_facts, gate_missing, task_states
 from rmf.tasks import TASKS_BY_CODE
 
 
-def _locked(authorization: Authorization) -> Authorization:
+def lock_authorization(authorization: Authorization) -> Authorization:
+    """The cycle, fresh from the database and locked for the rest of the transaction."""
     return (
-        Authorization.objects.select_for_update()
+        Authorization.objects.select_for_update(of=("self",))
         .select_related("system__organization")
         .get(pk=authorization.pk)
     )
+
+
+def ensure_open(authorization: Authorization) -> None:
+    """Refuse changes to a closed cycle (a re-authorization started a newer one) and to the
+    cycles of a disposed system: both are kept read-only as the record of what was."""
+    if not authorization.is_current:
+        raise ValidationError(
+            f"Cycle {authorization.cycle} is closed and kept read-only; work continues in the "
+            "system's current cycle."
+        )
+    if authorization.system.status == System.Status.DISPOSED:
+        raise ValidationError(
+            f"{authorization.system} is disposed: its RMF records are kept read-only."
+        )
 
 
 def _audit(actor, action: str, authorization: Authorization, **kwargs) -> None:
@@ -41,12 +61,22 @@ def _audit(actor, action: str, authorization: Authorization, **kwargs) -> None:
     )
 
 
+def _signed_in(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 @transaction.atomic
-def authorization_start(*, actor, system: System) -> Authorization:
-    """Start the system's first RMF cycle, or a new one (re-authorization) that carries the
-    previous cycle's categorization adjustments, control set and parameter values forward for
-    review. Approvals and sign-offs are never carried: they must be given again."""
-    system = System.objects.select_for_update().select_related("organization").get(pk=system.pk)
+def authorization_start(*, actor, system: System, reason: str = "") -> Authorization:
+    """Start the system's first RMF cycle, or a new one (re-authorization) that closes the
+    current cycle and carries its categorization adjustments, baseline choice, control set
+    (tailoring, designation, provider, frequency) and parameter values forward for review.
+    Approvals and sign-offs are never carried: they must be given again."""
+    # The system's row is locked so that two starts at once make one cycle after the other.
+    system = (
+        System.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=system.pk)
+    )
     if system.status == System.Status.DISPOSED:
         raise ValidationError("A disposed system does not start a new RMF cycle.")
     previous = Authorization.objects.filter(system=system, is_current=True).first()
@@ -58,15 +88,22 @@ def authorization_start(*, actor, system: System) -> Authorization:
         system=system,
         cycle=(previous.cycle + 1) if previous else 1,
         previous=previous,
-        started_by=actor if actor is not None and actor.is_authenticated else None,
+        started_by=_signed_in(actor),
     )
     categorization = Categorization.objects.create(authorization=authorization)
-    carried = _carry_forward(previous, authorization, categorization) if previous else {}
+    carried = {}
+    if previous is not None:
+        carried = {
+            "closed_cycle": previous.cycle,
+            "closed_in_step": Step(previous.step).label,
+            **_carry_forward(previous, authorization, categorization),
+        }
     _audit(
         actor,
         "authorization_start",
         authorization,
         after={"cycle": authorization.cycle, "step": authorization.step, **carried},
+        reason=reason.strip(),
     )
     return authorization
 
@@ -74,23 +111,24 @@ def authorization_start(*, actor, system: System) -> Authorization:
 def _carry_forward(
     previous: Authorization, authorization: Authorization, categorization: Categorization
 ) -> dict:
-    old = Categorization.objects.filter(authorization=previous).first()
-    adjustments = []
-    if old is not None:
-        adjustments = ImpactAdjustment.objects.bulk_create(
-            [
-                ImpactAdjustment(
-                    categorization=categorization,
-                    system_information_type_id=adjustment.system_information_type_id,
-                    objective=adjustment.objective,
-                    level=adjustment.level,
-                    justification=adjustment.justification,
-                    adjusted_by_id=adjustment.adjusted_by_id,
-                )
-                for adjustment in old.adjustments.all()
-            ]
-        )
-    controls = list(SelectedControl.objects.filter(authorization=previous))
+    """Copy the previous cycle's decisions into the new one, in bulk. bulk_create sets the
+    primary keys of the copies on PostgreSQL and SQLite alike (Django 5.2), so parameter values
+    are attached to the copies of their controls without another query."""
+    adjustments = ImpactAdjustment.objects.bulk_create(
+        [
+            ImpactAdjustment(
+                categorization=categorization,
+                system_information_type_id=adjustment.system_information_type_id,
+                objective=adjustment.objective,
+                level=adjustment.level,
+                justification=adjustment.justification,
+                adjusted_by_id=adjustment.adjusted_by_id,
+            )
+            for adjustment in ImpactAdjustment.objects.filter(
+                categorization__authorization=previous
+            )
+        ]
+    )
     old_selection = ControlSelection.objects.filter(authorization=previous).first()
     if old_selection is not None:
         ControlSelection.objects.create(
@@ -99,6 +137,7 @@ def _carry_forward(
             selected_by_id=old_selection.selected_by_id,
             default_frequency=old_selection.default_frequency,
         )
+    controls = list(SelectedControl.objects.filter(authorization=previous).order_by("pk"))
     copies = SelectedControl.objects.bulk_create(
         [
             SelectedControl(
@@ -114,22 +153,15 @@ def _carry_forward(
             for item in controls
         ]
     )
-    copy_of = {old.control_id: new for old, new in zip(controls, copies, strict=True)}
-    if not all(copy.pk for copy in copies):  # backends that do not return keys from bulk inserts
-        copy_of = {
-            item.control_id: item
-            for item in SelectedControl.objects.filter(authorization=authorization)
-        }
+    copy_of = {old.pk: new.pk for old, new in zip(controls, copies, strict=True)}
     values = ParameterValue.objects.bulk_create(
         [
             ParameterValue(
-                selected_control=copy_of[value.selected_control.control_id],
+                selected_control_id=copy_of[value.selected_control_id],
                 parameter_id=value.parameter_id,
                 value=value.value,
             )
-            for value in ParameterValue.objects.filter(
-                selected_control__authorization=previous
-            ).select_related("selected_control")
+            for value in ParameterValue.objects.filter(selected_control__authorization=previous)
         ]
     )
     return {
@@ -139,17 +171,30 @@ def _carry_forward(
     }
 
 
+def _check_signoff_permission(actor, authorization: Authorization, task: str) -> None:
+    if not can_sign_off(actor, authorization, task):
+        raise PermissionDenied(
+            f"Only an authorizing official of {authorization.system.organization} signs {task} "
+            "off or withdraws it."
+        )
+
+
 @transaction.atomic
 def task_signoff(*, actor, authorization: Authorization, task: str, note: str = "") -> TaskSignoff:
-    """A responsible role signs a task off. Refused when the task takes no sign-off, when what
-    it reviews is incomplete, or when it is already signed."""
-    authorization = _locked(authorization)
+    """A responsible role (the authorizing official for C-3 and S-6) signs a task off.
+
+    Refused when the task takes no sign-off, when the actor lacks its permission, when the task
+    belongs to a later step, when what it reviews is incomplete, or when it is already signed
+    and what was approved still holds. An approval whose basis changed (the categorization
+    after an inventory change) may be given again: it replaces the stale one.
+    Approving C-3 stores what was approved, which freezes the categorization."""
     spec = TASKS_BY_CODE.get(task)
     if spec is None or spec.signoff_perm is None:
         raise ValidationError({"task": f"{task} is settled by the data, not signed off."})
-    if TaskSignoff.objects.filter(authorization=authorization, task=task).exists():
-        raise ValidationError({"task": f"{task} is already signed off for this cycle."})
-    if spec.step != authorization.step:
+    authorization = lock_authorization(authorization)
+    ensure_open(authorization)
+    _check_signoff_permission(actor, authorization, task)
+    if STEP_ORDER.index(spec.step) > STEP_ORDER.index(authorization.step):
         raise ValidationError(
             {
                 "task": f"{task} belongs to the {Step(spec.step).label} step; this cycle is in "
@@ -157,36 +202,64 @@ def task_signoff(*, actor, authorization: Authorization, task: str, note: str = 
             }
         )
     states = {state.code: state for state in task_states(cycle_facts(authorization))}
+    existing = TaskSignoff.objects.filter(authorization=authorization, task=task).first()
+    if existing is not None and states[task].done:
+        raise ValidationError(
+            {
+                "task": f"{task} is already signed off for this cycle (by "
+                f"{existing.signed_by.get_username()} on {existing.signed_at:%Y-%m-%d})."
+            }
+        )
     open_prerequisites = [code for code in spec.signoff_requires if not states[code].done]
     if open_prerequisites:
         details = "; ".join(
             f"{code}: {', '.join(states[code].missing)}" for code in open_prerequisites
         )
         raise ValidationError({"task": f"{task} cannot be signed yet. Still needed — {details}."})
+    before = None
+    if existing is not None:  # a stale approval, given again
+        before = {
+            "replaces": f"{task} signed by {existing.signed_by.get_username()} on "
+            f"{existing.signed_at:%Y-%m-%d %H:%M}"
+        }
+        existing.delete()
     signoff = TaskSignoff.objects.create(
-        authorization=authorization, task=task, signed_by=actor, note=note
+        authorization=authorization, task=task, signed_by=actor, note=note.strip()
     )
+    after = {"task": task, "signed_by": actor.get_username(), "note": note.strip()}
     if task == "C-3":
-        facts = cycle_facts(authorization)
+        snapshot = cycle_facts(authorization).categorization.snapshot()
         Categorization.objects.update_or_create(
             authorization=authorization,
             defaults={
                 "approved_by": actor,
                 "approved_at": signoff.signed_at,
-                "approved_snapshot": facts.categorization.snapshot(),
+                "approved_snapshot": snapshot,
             },
         )
-    _audit(actor, "task_signoff", authorization, after={"task": task, "note": note})
+        after["categorization"] = snapshot
+    _audit(actor, "task_signoff", authorization, before=before, after=after, reason=note.strip())
     return signoff
 
 
 @transaction.atomic
 def task_signoff_withdraw(*, actor, authorization: Authorization, task: str, reason: str) -> None:
-    """Reopen a signed task (e.g. a categorization that must change). The reason is required."""
+    """Reopen a signed task (e.g. a categorization that must change). The reason is required.
+    When the cycle has moved past the task's step, it goes back to that step (a recorded
+    transition with the same reason): work continues where the approval is given again."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the sign-off is withdrawn."})
-    authorization = _locked(authorization)
-    signoff = TaskSignoff.objects.filter(authorization=authorization, task=task).first()
+    spec = TASKS_BY_CODE.get(task)
+    if spec is None or spec.signoff_perm is None:
+        raise ValidationError({"task": f"{task} is settled by the data, not signed off."})
+    authorization = lock_authorization(authorization)
+    ensure_open(authorization)
+    _check_signoff_permission(actor, authorization, task)
+    signoff = (
+        TaskSignoff.objects.filter(authorization=authorization, task=task)
+        .select_related("signed_by")
+        .first()
+    )
     if signoff is None:
         raise ValidationError({"task": f"{task} is not signed off."})
     signoff.delete()
@@ -198,47 +271,55 @@ def task_signoff_withdraw(*, actor, authorization: Authorization, task: str, rea
         actor,
         "task_signoff_withdraw",
         authorization,
-        before={"task": task, "signed_by": str(signoff.signed_by)},
-        reason=reason,
+        before={
+            "task": task,
+            "signed_by": signoff.signed_by.get_username(),
+            "signed_at": signoff.signed_at.isoformat(),
+        },
+        reason=reason.strip(),
     )
+    if STEP_ORDER.index(spec.step) < STEP_ORDER.index(authorization.step):
+        _move(actor, authorization, spec.step, reason.strip())
 
 
 @transaction.atomic
 def authorization_advance(
     *, actor, authorization: Authorization, reason: str = ""
 ) -> Authorization:
-    """Move to the next step when the current step's required tasks are done."""
-    authorization = _locked(authorization)
-    if not authorization.is_current:
-        raise ValidationError("This cycle is closed; work continues in the current cycle.")
+    """Move to the next step when the current step's required tasks are done; otherwise say
+    plainly what is missing and change nothing."""
+    authorization = lock_authorization(authorization)
+    ensure_open(authorization)
     index = STEP_ORDER.index(authorization.step)
     if index == len(STEP_ORDER) - 1:
         raise ValidationError("Monitor is the last step of the cycle.")
     missing = gate_missing(cycle_facts(authorization))
     if missing:
         raise ValidationError(
-            "The cycle cannot move on yet. Still needed: "
+            f"The cycle cannot move on to {Step(STEP_ORDER[index + 1]).label} yet. Still needed: "
             + "; ".join(
                 f"{state.code} {state.spec.title}: {', '.join(state.missing)}" for state in missing
             )
             + "."
         )
-    return _move(actor, authorization, STEP_ORDER[index + 1], reason)
+    return _move(actor, authorization, STEP_ORDER[index + 1], reason.strip())
 
 
 @transaction.atomic
 def authorization_step_back(
     *, actor, authorization: Authorization, to_step: str, reason: str
 ) -> Authorization:
-    """Go back to an earlier step, e.g. to re-categorize after a significant change."""
+    """Go back to an earlier step, e.g. to re-categorize after a significant change. Sign-offs
+    stay; what they approved is checked again on the way forward."""
     if not reason.strip():
         raise ValidationError({"reason": "Going back needs a reason, recorded in the audit trail."})
-    authorization = _locked(authorization)
+    authorization = lock_authorization(authorization)
+    ensure_open(authorization)
     if to_step not in STEP_ORDER or STEP_ORDER.index(to_step) >= STEP_ORDER.index(
         authorization.step
     ):
         raise ValidationError({"to_step": "Choose a step before the current one."})
-    return _move(actor, authorization, to_step, reason)
+    return _move(actor, authorization, to_step, reason.strip())
 
 
 def _move(actor, authorization: Authorization, to_step: str, reason: str) -> Authorization:
@@ -249,7 +330,7 @@ def _move(actor, authorization: Authorization, to_step: str, reason: str) -> Aut
         authorization=authorization,
         from_step=from_step,
         to_step=to_step,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=_signed_in(actor),
         reason=reason,
     )
     _audit(

@@ -4,12 +4,13 @@ from django.core.management.base import BaseCommand
 
 from assets.demo import seed_organizations_and_people
 from assets.demo_inventory import seed_inventory
+from workbench.demo import demo_seeders
 
 
 class Command(BaseCommand):
     help = (
-        "Create (or complete) the fictional demo city with users for every role and the "
-        "inventory of its systems."
+        "Create (or complete) the fictional demo city with users for every role, the "
+        "inventory of its systems, and what later apps add to it (their RMF cycles, ...)."
     )
 
     def handle(self, *args, **options):
@@ -39,6 +40,12 @@ class Command(BaseCommand):
                     "`manage.py load_catalogs` first, then seed_demo again."
                 )
             )
+        # Apps built on the inventory (rmf, csf) add their part through workbench.demo.
+        for seeder in demo_seeders():
+            started = time.monotonic()
+            line = seeder.seed()
+            if line:
+                self.stdout.write(f"{line} ({time.monotonic() - started:.1f}s)")
         self.stdout.write(self.style.SUCCESS("Demo city ready. Sign in with:"))
         width = max(len(user.username) for user in users)
         for user in users:

@@ -15,7 +15,7 @@ from assets.inventory_access import (
 )
 from assets.inventory_forms import SystemFilterForm, SystemForm, SystemUpdateForm
 from assets.models import System
-from assets.roles import AUDIT, EDIT_INVENTORY, MANAGE, VIEW
+from assets.roles import AUDIT, EDIT_INVENTORY, EDIT_RMF, MANAGE, VIEW
 from assets.selectors import (
     organization_get_for_user,
     organization_list_for_user,
@@ -73,6 +73,7 @@ class SystemDetailView(ScopedView):
             ),
             # Once per page, never per row.
             "can_edit": user_can(request.user, EDIT_INVENTORY, system),
+            "can_edit_rmf": user_can(request.user, EDIT_RMF, system),
             "can_manage": user_can(request.user, MANAGE, system),
             "can_audit": user_can(request.user, AUDIT, system),
         }

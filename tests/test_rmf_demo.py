@@ -1,0 +1,151 @@
+"""`manage.py seed_demo` brings the demo city's systems to different RMF steps, through the rmf
+services, and a second run changes nothing."""
+
+import io
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from assets.models import AuditEvent, System
+from rmf.demo import CYCLES
+from rmf.models import (
+    Authorization,
+    ImpactAdjustment,
+    OrganizationParameterDefault,
+    ParameterValue,
+    SelectedControl,
+    Step,
+    StepTransition,
+    TaskSignoff,
+)
+from rmf.selectors.workflow import cycle_facts, gate_missing, portfolio_rows, portfolio_systems
+from workbench.demo import demo_seeders
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def seed_demo() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db) -> str:
+    return seed_demo()
+
+
+def rmf_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Authorization,
+            TaskSignoff,
+            StepTransition,
+            ImpactAdjustment,
+            SelectedControl,
+            ParameterValue,
+            OrganizationParameterDefault,
+            AuditEvent,
+        )
+    }
+
+
+def test_the_demo_cycles_stand_at_several_steps(seeded):
+    assert "RMF: 22 cycles (12 in Categorize, 8 in Select, 2 in Implement)" in seeded
+    assert "skipped" not in seeded
+    steps = Counter(Authorization.objects.values_list("step", flat=True))
+    assert steps == {Step.CATEGORIZE: 12, Step.SELECT: 8, Step.IMPLEMENT: 2}
+    assert Authorization.objects.filter(is_current=True, cycle=1).count() == 22
+    # The disposed system never starts one; most of the others have not started yet.
+    assert not Authorization.objects.filter(system__status=System.Status.DISPOSED).exists()
+    assert System.objects.filter(authorizations=None).count() == 40 - 22
+
+
+def test_implement_cycles_were_approved_by_the_demo_authorizing_official(seeded):
+    for authorization in Authorization.objects.filter(step=Step.IMPLEMENT):
+        signoffs = {
+            signoff.task: signoff.signed_by.username for signoff in authorization.signoffs.all()
+        }
+        assert signoffs == {"C-3": "ao", "S-6": "ao"}
+        facts = cycle_facts(authorization)
+        assert not facts.categorization.changed_since_approval
+        states = {state.code: state for state in gate_missing(facts)}
+        assert set(states) == {"I-1", "I-2"}  # Select is complete: the work is in Implement now
+        assert facts.selection.parameters_without_value == 0
+        assert facts.selection.without_frequency == 0
+    tscs = Authorization.objects.get(system__acronym="TSCS")
+    assert tscs.system.authorizing_official.username == "ao"
+    assert cycle_facts(tscs).categorization.overall == "HIGH"
+    assert SelectedControl.objects.filter(authorization=tscs, tailoring="added").exists()
+    assert SelectedControl.objects.filter(
+        authorization=tscs, designation="hybrid", provider__acronym="IDP"
+    ).exists()
+    assert [t.to_step for t in tscs.transitions.all()] == [Step.SELECT, Step.IMPLEMENT]
+
+
+def test_select_and_categorize_cycles_are_partly_done(seeded):
+    select = Authorization.objects.filter(step=Step.SELECT)
+    for authorization in select:
+        facts = cycle_facts(authorization)
+        assert facts.selection.baselines == facts.matching_baselines
+        assert 0 < facts.selection.parameters_without_value < facts.selection.parameters
+        assert "S-6" in {state.code for state in gate_missing(facts)}
+    assert any(cycle_facts(a).selection.removed for a in select)
+    assert any(not cycle_facts(a).selection.without_frequency for a in select)
+    categorize = Authorization.objects.filter(step=Step.CATEGORIZE)
+    assert ImpactAdjustment.objects.filter(categorization__authorization__in=categorize).exists()
+    waiting = categorize.filter(signoffs__task="C-3")
+    assert sorted(waiting.values_list("system__acronym", flat=True)) == ["PAY", "R311"]
+    for authorization in waiting:
+        assert gate_missing(cycle_facts(authorization)) == []  # the owner may move on
+
+
+def test_the_work_went_through_the_services(seeded):
+    actions = Counter(AuditEvent.objects.values_list("action", flat=True))
+    assert actions["authorization_start"] == 22
+    assert actions["task_signoff"] == 2 + 2 + 8 + 2  # C-3 of PAY, R311, Select and Implement
+    assert actions["control_set_select"] == 10
+    assert actions["organization_parameter_default_set"] == 1
+    assert actions["authorization_step_change"] == 8 + 2 * 2
+    signoffs = AuditEvent.objects.filter(action="task_signoff")
+    assert set(signoffs.values_list("actor__username", flat=True)) == {"ao"}
+    starts = AuditEvent.objects.filter(action="authorization_start")
+    assert "ao" not in set(starts.values_list("actor__username", flat=True))
+
+
+def test_the_portfolio_shows_the_city(seeded):
+    from django.contrib.auth import get_user_model
+
+    ao = get_user_model().objects.get(username="ao")
+    rows = portfolio_rows(list(portfolio_systems(ao)))
+    assert len(rows) == 40
+    assert sum(row.not_started for row in rows) == 18
+    assert len(list(portfolio_systems(ao, step="not_started"))) == 17  # not the disposed one
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    before = rmf_counts()
+    output = seed_demo()
+    assert rmf_counts() == before
+    assert "RMF: 22 cycles" in output and "(nothing new to create)" in output
+
+
+def test_systems_that_already_have_a_cycle_are_left_alone(db):
+    seed_demo()
+    tscs = Authorization.objects.get(system__acronym="TSCS")
+    Authorization.objects.filter(system__acronym="AMI").delete()  # as if AMI was never seeded
+    output = seed_demo()
+    assert "created now: 1 cycle)" in output
+    assert Authorization.objects.get(system__acronym="TSCS") == tscs
+    assert Authorization.objects.get(system__acronym="AMI").step == Step.SELECT
+
+
+def test_rmf_joins_the_demo_through_the_registry_only():
+    assert [seeder.name for seeder in demo_seeders()][:1] == ["rmf"]
+    for path in (REPO / "assets").rglob("*.py"):
+        text = path.read_text()
+        assert "from rmf" not in text and "import rmf" not in text, path
+    assert len(CYCLES) == len({demo.acronym for demo in CYCLES}) == 22
