@@ -19,7 +19,6 @@ from assets.api.inventory_serializers import (
     ComponentSerializer,
     VendorSerializer,
 )
-from assets.api.organizations import _raise_drf
 from assets.inventory_access import component_get_for_user
 from assets.models import Component, Vendor
 from assets.roles import EDIT_INVENTORY, VIEW
@@ -30,6 +29,7 @@ from assets.services import (
     component_update,
     vendor_get_or_create,
 )
+from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
 
 
@@ -43,7 +43,7 @@ def _save_with_vendor(service: Callable[..., Component], fields: dict, **kwargs:
                 fields = {**fields, "vendor": vendor_get_or_create(name=name) if name else None}
             return service(**kwargs, **fields)
     except DjangoValidationError as error:
-        _raise_drf(error)
+        raise_validation_error(error)
 
 
 class ComponentListApi(ScopedApiView, generics.ListAPIView):

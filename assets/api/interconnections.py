@@ -9,7 +9,6 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from assets.api.inventory_serializers import InterconnectionFieldsInput, InterconnectionSerializer
-from assets.api.organizations import _raise_drf
 from assets.inventory_access import interconnection_get_for_user
 from assets.models import Interconnection
 from assets.roles import EDIT_INVENTORY, VIEW
@@ -19,6 +18,7 @@ from assets.services import (
     interconnection_delete,
     interconnection_update,
 )
+from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
 
 
@@ -61,7 +61,7 @@ class InterconnectionCreateApi(ScopedApiView):
                 actor=request.user, system=self.scoped_object, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(
             InterconnectionSerializer(interconnection).data, status=status.HTTP_201_CREATED
         )
@@ -96,7 +96,7 @@ class InterconnectionUpdateApi(ScopedApiView):
                 actor=request.user, interconnection=self.scoped_object, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(InterconnectionSerializer(interconnection).data)
 
 

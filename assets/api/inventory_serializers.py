@@ -18,7 +18,7 @@ from assets.models import (
     Vendor,
 )
 from assets.selectors import system_list_for_user
-from assets.services.inventory import user_by_username
+from assets.services.inventory import SYSTEM_FIELDS, user_by_username
 
 # ----------------------------------------------------------------------------- fields
 
@@ -244,26 +244,7 @@ class SystemSerializer(serializers.ModelSerializer):
             "id",
             "organization",
             "organization_name",
-            "name",
-            "acronym",
-            "description",
-            "kind",
-            "system_type",
-            "status",
-            "system_owner",
-            "isso",
-            "authorizing_official",
-            "hosting",
-            "hosting_provider",
-            "public_facing",
-            "channels",
-            "processes_pii",
-            "user_count",
-            "location",
-            "boundary_description",
-            "operational_since",
-            "next_review",
-            "retirement_date",
+            *SYSTEM_FIELDS,
             "version",
             "created_at",
             "updated_at",

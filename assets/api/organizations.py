@@ -24,7 +24,7 @@ from assets.services import (
     organization_create,
     organization_update,
 )
-from workbench.api import raise_validation_error as _raise_drf
+from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
 
 
@@ -82,7 +82,7 @@ class OrganizationChildCreateApi(ScopedApiView):
                 actor=request.user, parent=self.scoped_object, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(OrganizationSerializer(child).data, status=status.HTTP_201_CREATED)
 
 
@@ -111,7 +111,7 @@ class OrganizationUpdateApi(ScopedApiView):
                 actor=request.user, organization=organization, **values
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(OrganizationSerializer(organization).data)
 
 
@@ -162,7 +162,7 @@ class MembershipGrantApi(ScopedApiView):
                 role=data.validated_data["role"],
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 

@@ -16,7 +16,6 @@ from assets.api.inventory_serializers import (
     OrganizationInformationTypeSerializer,
     SystemInformationTypeSerializer,
 )
-from assets.api.organizations import _raise_drf
 from assets.inventory_access import (
     organization_information_types_for,
     system_information_type_get_for_user,
@@ -34,6 +33,7 @@ from assets.services import (
     system_information_type_add,
     system_information_type_remove,
 )
+from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
 
 UNKNOWN_TYPE = "Unknown information type."
@@ -109,7 +109,7 @@ class SystemInformationTypeAddApi(ScopedApiView):
                 actor=request.user, system=system, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(SystemInformationTypeSerializer(link).data, status=status.HTTP_201_CREATED)
 
 
@@ -172,7 +172,7 @@ class OrganizationInformationTypeCreateApi(ScopedApiView):
                 actor=request.user, organization=self.scoped_object, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(
             OrganizationInformationTypeSerializer(info_type).data, status=status.HTTP_201_CREATED
         )

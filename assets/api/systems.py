@@ -21,7 +21,6 @@ from assets.api.inventory_serializers import (
     SystemSerializer,
     UsernameField,
 )
-from assets.api.organizations import _raise_drf
 from assets.models import System
 from assets.roles import EDIT_INVENTORY, MANAGE, VIEW
 from assets.selectors import (
@@ -38,6 +37,7 @@ from assets.services import (
     system_create,
     system_update,
 )
+from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
 
 
@@ -96,7 +96,7 @@ class SystemCreateApi(ScopedApiView):
                 actor=request.user, organization=self.scoped_object, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(SystemSerializer(system).data, status=status.HTTP_201_CREATED)
 
 
@@ -148,7 +148,7 @@ class SystemUpdateApi(ScopedApiView):
             }
             return Response(body, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(SystemSerializer(system).data)
 
 

@@ -23,7 +23,7 @@ from assets.services import (
     organization_create,
     organization_update,
 )
-from workbench.forms import apply_validation_error as _apply_validation_error
+from workbench.forms import apply_validation_error
 from workbench.views_access import ScopedView
 
 PAGE_SIZE = 50
@@ -82,7 +82,7 @@ class OrganizationChildCreateView(ScopedView):
                     actor=request.user, parent=self.scoped_object, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, f"{child} was created.")
                 return redirect("assets:organization_detail", pk=child.pk)
@@ -120,7 +120,7 @@ class OrganizationUpdateView(ScopedView):
                     actor=request.user, organization=self.scoped_object, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, "Your changes were saved.")
                 return redirect("assets:organization_detail", pk=self.scoped_object.pk)
@@ -155,7 +155,7 @@ class MembershipGrantView(ScopedView):
                     role=form.cleaned_data["role"],
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, f"{membership} was granted.")
                 return redirect("assets:organization_detail", pk=organization.pk)

@@ -20,7 +20,7 @@ from rmf.api.serializers_workflow import (
 from rmf.models import Authorization, Objective, Step
 from rmf.selectors.workflow import TypeImpact, authorization_get_for_user, cycle_facts
 from rmf.services.categorization import impact_adjust
-from workbench.api import raise_validation_error as _raise_drf
+from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
 
 NOT_THIS_SYSTEMS = "That information type is not one of this system's."
@@ -175,7 +175,7 @@ class ImpactAdjustApi(ScopedApiView):
         try:
             impact_adjust(actor=request.user, authorization=authorization, **data.validated_data)
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return categorization_response(authorization)
 
 

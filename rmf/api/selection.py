@@ -53,7 +53,7 @@ from rmf.services.selection import (
     parameter_value_set,
     parameter_values_effective,
 )
-from workbench.api import raise_validation_error as _raise_drf
+from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
 
 Tailoring = SelectedControl.Tailoring
@@ -128,7 +128,7 @@ class ControlSetSelectApi(ScopedApiView):
         try:
             selection = control_set_select(actor=request.user, authorization=authorization)
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         count = SelectedControl.objects.filter(authorization=authorization).count()
         body = {"baselines": selection.baselines, "controls": count}
         return Response(self.ControlSetSelectedSerializer(body).data, status.HTTP_201_CREATED)
@@ -161,7 +161,7 @@ class ControlAddApi(ScopedApiView):
                 rationale=data.validated_data["rationale"],
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         selected = _controls(pk=selected.pk).get()
         return Response(SelectedControlSerializer(selected).data, status=status.HTTP_201_CREATED)
 
@@ -196,7 +196,7 @@ class ControlRemoveApi(ScopedApiView):
                 actor=request.user, selected_control=selected, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         body = {"control": selected.control_id, "selected_control": _controls(pk=pk).first()}
         return Response(self.ControlRemovedSerializer(body).data)
 
@@ -252,7 +252,7 @@ class ControlAllocateApi(ScopedApiView):
                 provider=data.validated_data.get("provider"),
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(ControlsUpdatedSerializer({"updated": updated}).data)
 
 
@@ -287,7 +287,7 @@ class MonitoringFrequencySetApi(ScopedApiView):
                 family=data.validated_data["family"] or None,
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return Response(ControlsUpdatedSerializer({"updated": updated}).data)
 
 
@@ -341,7 +341,7 @@ class ParameterValueSetApi(ScopedApiView):
                 value=data.validated_data["value"],
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         parameter = ControlParameter.objects.get(pk=data.validated_data["parameter"])
         [effective] = _effective(selected, [parameter])
         return Response(EffectiveParameterSerializer(effective).data)
@@ -392,7 +392,7 @@ class OrganizationParameterDefaultSetApi(ScopedApiView):
                 value=data.validated_data["value"],
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         if default is None:  # removed: answer the same shape, without a value
             parameter = ControlParameter.objects.select_related("control").get(
                 pk=data.validated_data["parameter"]

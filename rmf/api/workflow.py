@@ -41,7 +41,7 @@ from rmf.services.workflow import (
     task_signoff,
     task_signoff_withdraw,
 )
-from workbench.api import raise_validation_error as _raise_drf
+from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
 
 
@@ -125,7 +125,7 @@ class AuthorizationStartApi(ScopedApiView):
                 actor=request.user, system=self.scoped_object, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return cycle_detail_response(authorization.pk, status_code=status.HTTP_201_CREATED)
 
 
@@ -159,7 +159,7 @@ class AuthorizationAdvanceApi(ScopedApiView):
                 reason=data.validated_data["reason"],
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return cycle_detail_response(self.scoped_object.pk)
 
 
@@ -187,7 +187,7 @@ class AuthorizationStepBackApi(ScopedApiView):
                 actor=request.user, authorization=self.scoped_object, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return cycle_detail_response(self.scoped_object.pk)
 
 
@@ -212,7 +212,7 @@ class TaskSignoffApi(ScopedApiView):
                 actor=request.user, authorization=self.scoped_object, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return cycle_detail_response(self.scoped_object.pk, status_code=status.HTTP_201_CREATED)
 
 
@@ -237,7 +237,7 @@ class TaskSignoffWithdrawApi(ScopedApiView):
                 actor=request.user, authorization=self.scoped_object, **data.validated_data
             )
         except DjangoValidationError as error:
-            _raise_drf(error)
+            raise_validation_error(error)
         return cycle_detail_response(self.scoped_object.pk)
 
 

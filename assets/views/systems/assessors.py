@@ -11,7 +11,7 @@ from assets.inventory_forms import AssessorGrantForm
 from assets.roles import MANAGE
 from assets.selectors import system_get_for_user
 from assets.services import system_assessor_grant, system_assessor_revoke
-from assets.views.organizations import _apply_validation_error
+from workbench.forms import apply_validation_error
 from workbench.views_access import ScopedView
 
 
@@ -30,7 +30,7 @@ class SystemAssessorsView(ScopedView):
             try:
                 system_assessor_grant(actor=request.user, system=system, user=user)
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, f"{user.get_username()} may now assess {system}.")
                 return redirect("assets:system_assessors", pk=system.pk)

@@ -18,7 +18,7 @@ from assets.services import (
     system_information_type_add,
     system_information_type_remove,
 )
-from assets.views.organizations import _apply_validation_error
+from workbench.forms import apply_validation_error
 from workbench.views_access import ScopedView
 
 
@@ -41,7 +41,7 @@ class InformationTypeAddView(ScopedView):
                     **form.cleaned_data["information_type"],
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, f"{link} was added.")
                 return redirect("assets:system_detail", pk=system.pk)
@@ -98,7 +98,7 @@ class OrganizationInformationTypeCreateView(ScopedView):
                     actor=request.user, organization=self.scoped_object, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, f"{info_type} was defined.")
                 return redirect(self._back() or reverse("assets:organization_detail", args=[pk]))

@@ -19,7 +19,7 @@ from assets.services import (
     interconnection_update,
     vendor_get_or_create,
 )
-from assets.views.organizations import _apply_validation_error
+from workbench.forms import apply_validation_error
 from workbench.views_access import ScopedView
 
 TEMPLATE = "assets/systems/part_form.html"
@@ -52,7 +52,7 @@ class _SaveMixin:
                 with transaction.atomic():
                     service(dict(form.cleaned_data))
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(self.request, success)
                 return redirect("assets:system_detail", pk=system.pk)

@@ -26,7 +26,7 @@ from assets.selectors import (
     vendor_list,
 )
 from assets.services import ConcurrentEditError, system_create, system_update
-from assets.views.organizations import _apply_validation_error
+from workbench.forms import apply_validation_error
 from workbench.views_access import ScopedView
 
 PAGE_SIZE = 50
@@ -95,7 +95,7 @@ class SystemCreateView(ScopedView):
                     actor=request.user, organization=self.scoped_object, **form.system_fields()
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, f"{system} was added to the inventory.")
                 return redirect("assets:system_detail", pk=system.pk)
@@ -134,7 +134,7 @@ class SystemUpdateView(ScopedView):
             except ConcurrentEditError as conflict:
                 return self._conflict(form, conflict)
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, "Your changes were saved.")
                 return redirect("assets:system_detail", pk=pk)
