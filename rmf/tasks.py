@@ -124,6 +124,37 @@ def _monitoring_strategy(facts: "CycleFacts") -> list[str]:
     return []
 
 
+def _implementation_status(facts: "CycleFacts") -> list[str]:
+    if not facts.selection.baselines:
+        return ["a control baseline selected"]
+    missing = []
+    if facts.selection.without_status:
+        missing.append(f"an implementation status for {facts.selection.without_status} control(s)")
+    if facts.selection.planned:
+        missing.append(
+            f"{facts.selection.planned} control(s) still planned: implemented, partially "
+            "implemented, an alternative implementation or not applicable"
+        )
+    return missing
+
+
+def _implementation_narratives(facts: "CycleFacts") -> list[str]:
+    if not facts.selection.baselines:
+        return ["a control baseline selected"]
+    if facts.selection.without_status:
+        # Which controls need narratives follows from their status: I-1 first.
+        return [
+            f"an implementation status for {facts.selection.without_status} control(s) first "
+            "(I-1), then a narrative for each part of those in place"
+        ]
+    if facts.selection.without_narrative:
+        return [
+            f"implementation narratives for {facts.selection.parts_without_narrative} statement "
+            f"part(s) of {facts.selection.without_narrative} control(s)"
+        ]
+    return []
+
+
 def _later(what: str) -> Callable[["CycleFacts"], list[str]]:
     return lambda facts: [what]
 
@@ -180,14 +211,14 @@ TASKS: tuple[TaskSpec, ...] = (
         Step.IMPLEMENT,
         "Control implementation",
         "System owner",
-        check=_later("implementation statuses and narratives (Implement step)"),
+        check=_implementation_status,
     ),
     TaskSpec(
         "I-2",
         Step.IMPLEMENT,
         "Update control implementation information",
         "System owner",
-        check=_later("updated implementation details (Implement step)"),
+        check=_implementation_narratives,
     ),
     TaskSpec(
         "A-1",

@@ -7,16 +7,13 @@ import re
 import pytest
 
 from assets.models import AuditEvent, System
-from tests.test_browser_journeys import CHROMIUM, browser, page, sign_in  # noqa: F401
+from tests.browser import BROWSER_JOURNEY, sign_in
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER_JOURNEY
 
 
 @pytest.mark.django_db(transaction=True)
-def test_planner_inventories_a_system(page, live_server, catalogs, personas):  # noqa: F811
+def test_planner_inventories_a_system(page, live_server, catalogs, personas):
     sign_in(page, live_server, "member")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Systems").click()

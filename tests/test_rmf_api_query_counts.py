@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 SMALL, LARGE = 2, 30
-FACTS = 10  # a cycle's facts (cycle_facts_bulk), for one cycle or many
+FACTS = 11  # a cycle's facts (cycle_facts_bulk), for one cycle or many
 
 
 def queries(client, url: str, params: dict | None = None) -> tuple[int, dict]:

@@ -8,19 +8,16 @@ import re
 import pytest
 
 from rmf.models import Authorization, SelectedControl
-from tests.test_browser_journeys import CHROMIUM, browser, page, sign_in  # noqa: F401
+from tests.browser import BROWSER_JOURNEY, TIMEOUT_MS, sign_in
 from tests.test_rmf_pages import JUSTIFICATION, prepare_inventory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
-]
+pytestmark = BROWSER_JOURNEY
 
 
 @pytest.mark.django_db(transaction=True)
 def test_planner_and_ao_take_a_system_through_categorize_and_select(
-    page,  # noqa: F811
-    browser,  # noqa: F811
+    page,
+    browser,
     live_server,
     catalogs,
     personas,
@@ -47,7 +44,7 @@ def test_planner_and_ao_take_a_system_through_categorize_and_select(
 
     context = browser.new_context()
     official = context.new_page()
-    official.set_default_timeout(20_000)
+    official.set_default_timeout(TIMEOUT_MS)
     sign_in(official, live_server, "authorizing_official")
     official.goto(f"{live_server.url}/authorizations/{cycle.pk}/")
     official.get_by_label("Note for C-3 (optional)").fill("Reviewed with the owner.")

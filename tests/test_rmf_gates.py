@@ -169,7 +169,7 @@ def test_steps_whose_work_comes_later_stay_closed(personas):
     authorization = cycle_in_implement(personas)
     with pytest.raises(ValidationError) as error:
         authorization_advance(actor=personas.member, authorization=authorization)
-    assert "I-1 Control implementation: implementation statuses" in error.value.messages[0]
+    assert "I-1 Control implementation: an implementation status for" in error.value.messages[0]
 
 
 def test_withdrawing_needs_a_reason_and_reopens_the_task(personas):

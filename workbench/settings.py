@@ -189,6 +189,11 @@ SPECTACULAR_SETTINGS = {
 WORKBENCH_NIST_DIR = os.environ.get("WORKBENCH_NIST_DIR", str(VAR_DIR / "nist"))
 # Largest spreadsheet accepted by the inventory import.
 WORKBENCH_IMPORT_MAX_BYTES = int(os.environ.get("WORKBENCH_IMPORT_MAX_BYTES", "20971520"))
+# Implementation evidence files: outside the web root (neither STATIC_ROOT nor MEDIA_ROOT),
+# served only through a permission-checked view.
+WORKBENCH_EVIDENCE_DIR = Path(os.environ.get("WORKBENCH_EVIDENCE_DIR", VAR_DIR / "evidence"))
+# Largest evidence file accepted (25 MB).
+WORKBENCH_EVIDENCE_MAX_BYTES = int(os.environ.get("WORKBENCH_EVIDENCE_MAX_BYTES", "26214400"))
 # Shown in document headers and on every page footer, e.g. "CUI" or "For official use only".
 WORKBENCH_MARKING = os.environ.get("WORKBENCH_MARKING", "")
 

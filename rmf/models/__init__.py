@@ -7,6 +7,12 @@ from rmf.models.catalog import (
     ControlPart,
 )
 from rmf.models.categorization import Categorization, ImpactAdjustment, Objective
+from rmf.models.implementation import (
+    ControlImplementation,
+    Evidence,
+    ImplementationNarrative,
+    ImplementationStatus,
+)
 from rmf.models.selection import (
     MONITORING_DAYS,
     ControlSelection,
@@ -23,7 +29,11 @@ __all__ = [
     "STEP_ORDER",
     "Authorization",
     "Categorization",
+    "ControlImplementation",
     "ControlSelection",
+    "Evidence",
+    "ImplementationNarrative",
+    "ImplementationStatus",
     "Designation",
     "ImpactAdjustment",
     "MonitoringFrequency",

@@ -23,8 +23,11 @@ from rmf.models import (
     STEP_ORDER,
     Authorization,
     Categorization,
+    ControlPart,
     Designation,
     ImpactAdjustment,
+    ImplementationNarrative,
+    ImplementationStatus,
     OrganizationParameterDefault,
     ParameterValue,
     SelectedControl,
@@ -34,6 +37,15 @@ from rmf.tasks import TASKS, TASKS_BY_CODE, TaskSpec
 from workbench.access import get_or_404
 
 ACTIVE = (SelectedControl.Tailoring.BASELINE, SelectedControl.Tailoring.ADDED)
+# Statuses that describe something in place, and so need a narrative for each statement part.
+NARRATED_STATUSES = (
+    ImplementationStatus.IMPLEMENTED,
+    ImplementationStatus.PARTIAL,
+    ImplementationStatus.ALTERNATIVE,
+)
+# Designations whose system writes its own narrative (a common control's is the provider's).
+OWN_NARRATIVE = (Designation.SYSTEM_SPECIFIC, Designation.HYBRID)
+STATEMENT_PART_NAMES = (ControlPart.Name.STATEMENT, ControlPart.Name.ITEM)
 
 
 def authorization_list_for_user(user, *, perm: str = VIEW) -> QuerySet[Authorization]:
@@ -233,6 +245,12 @@ class SelectionSummary:
     without_frequency: int = 0
     parameters: int = 0
     parameters_without_value: int = 0
+    # Implement (I-1, I-2): active controls without a status, still planned, and the controls
+    # and statement parts still without a narrative where one is needed.
+    without_status: int = 0
+    planned: int = 0
+    without_narrative: int = 0
+    parts_without_narrative: int = 0
 
 
 @dataclass
@@ -310,6 +328,38 @@ def _parameter_counts(authorizations: list[Authorization]) -> dict[int, tuple[in
     return {pk: (totals.get(pk, 0), missing[pk]) for pk in ids}
 
 
+def _narrative_gaps(ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per cycle, in one query: the active system-specific or hybrid controls whose status says
+    something is in place (implemented, partial, alternative) and that lack a narrative for a
+    required statement part (a leaf of the statement tree), and how many such parts."""
+    leaf_item_children = ControlPart.objects.filter(
+        parent=OuterRef("part"), name=ControlPart.Name.ITEM
+    )
+    narrated = ImplementationNarrative.objects.filter(
+        implementation__selected_control=OuterRef("pk"), part=OuterRef("part")
+    ).exclude(text="")
+    rows = (
+        SelectedControl.objects.filter(
+            authorization__in=ids,
+            tailoring__in=ACTIVE,
+            designation__in=OWN_NARRATIVE,
+            implementation__status__in=NARRATED_STATUSES,
+            control__parts__name__in=STATEMENT_PART_NAMES,
+        )
+        .annotate(part=F("control__parts"))
+        .exclude(Exists(leaf_item_children))
+        .exclude(Exists(narrated))
+        .values("authorization")
+        .annotate(controls=Count("pk", distinct=True), parts=Count("part"))
+        .values_list("authorization", "controls", "parts")
+        .order_by()
+    )
+    return {
+        authorization_id: {"controls": controls, "parts": parts}
+        for authorization_id, controls, parts in rows
+    }
+
+
 def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFacts]:
     """Facts of many cycles in a fixed number of queries. `authorizations` must come with
     `system__organization` selected."""
@@ -357,8 +407,19 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
                 & (Q(provider__isnull=True) | Q(provider__status=System.Status.DISPOSED)),
             ),
             without_frequency=Count("pk", filter=Q(tailoring__in=ACTIVE, monitoring_frequency="")),
+            # The implementation record is one-to-one: joining it multiplies no row.
+            without_status=Count(
+                "pk",
+                filter=Q(tailoring__in=ACTIVE)
+                & (Q(implementation__isnull=True) | Q(implementation__status="")),
+            ),
+            planned=Count(
+                "pk",
+                filter=Q(tailoring__in=ACTIVE, implementation__status=ImplementationStatus.PLANNED),
+            ),
         )
     }
+    narrative_gaps = _narrative_gaps(ids)
     baselines = {
         authorization_id: list(chosen)
         for authorization_id, chosen in Authorization.objects.filter(
@@ -394,6 +455,10 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
                 without_frequency=selection_row.get("without_frequency", 0),
                 parameters=total_parameters,
                 parameters_without_value=missing_parameters,
+                without_status=selection_row.get("without_status", 0),
+                planned=selection_row.get("planned", 0),
+                without_narrative=narrative_gaps.get(authorization.pk, {}).get("controls", 0),
+                parts_without_narrative=narrative_gaps.get(authorization.pk, {}).get("parts", 0),
             ),
             signoffs=signoffs[authorization.pk],
         )
