@@ -19,6 +19,15 @@ from assets.roles import ASSESS, AUDIT, EDIT_INVENTORY, VIEW, qualified
 from workbench.access import get_or_404, objects_with_perm
 
 
+def in_organization_subtree(organization_id: int, *, field: str = "organization") -> Q:
+    """Rows whose `field` is that organization or one of its descendants; none when there is
+    no such organization. Combine with an access-filtered queryset: this grants nothing."""
+    path = Organization.objects.filter(pk=organization_id).values_list("path", flat=True).first()
+    if path is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__path__startswith": path})
+
+
 def organization_list_for_user(user, *, perm: str = VIEW) -> QuerySet[Organization]:
     return objects_with_perm(user, qualified(perm), Organization.objects.select_related("parent"))
 
@@ -121,9 +130,7 @@ def system_search(user, filters: SystemFilters, *, perm: str = VIEW) -> QuerySet
             | Q(location__icontains=word)
         )
     if filters.organization is not None:
-        organization = Organization.objects.filter(pk=filters.organization).first()
-        path = organization.path if organization else "/none/"
-        systems = systems.filter(organization__path__startswith=path)
+        systems = systems.filter(in_organization_subtree(filters.organization))
     if filters.kind:
         systems = systems.filter(kind=filters.kind)
     if filters.status:

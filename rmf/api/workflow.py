@@ -13,9 +13,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from assets.api.inventory_serializers import NamedChoiceField
-from assets.models import ImpactLevel, Organization, System
+from assets.models import ImpactLevel, System
 from assets.roles import AUTHORIZE, EDIT_RMF, VIEW
-from assets.selectors import system_get_for_user
+from assets.selectors import in_organization_subtree, system_get_for_user
 from rmf.api.serializers_workflow import (
     CYCLE_RELATED,
     AuthorizationListItemSerializer,
@@ -58,11 +58,6 @@ def cycle_detail_response(pk: int, *, status_code: int = status.HTTP_200_OK) -> 
     return Response(data, status=status_code)
 
 
-def _organization_subtree(queryset: QuerySet, organization_id, field: str) -> QuerySet:
-    organization = Organization.objects.filter(pk=organization_id).first()
-    return queryset.filter(**{f"{field}__startswith": organization.path if organization else "/x/"})
-
-
 # ----------------------------------------------------------------------------- cycles
 
 
@@ -82,7 +77,7 @@ class AuthorizationFilter(filters.FilterSet):
         fields = ["system", "step", "current", "organization"]
 
     def filter_organization(self, queryset, name, value: int):
-        return _organization_subtree(queryset, value, "system__organization__path")
+        return queryset.filter(in_organization_subtree(value, field="system__organization"))
 
 
 class AuthorizationListApi(generics.ListAPIView):

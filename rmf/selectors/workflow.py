@@ -17,7 +17,7 @@ from assets.models import (
     SystemInformationType,
 )
 from assets.roles import VIEW
-from assets.selectors import system_list_for_user, user_can
+from assets.selectors import in_organization_subtree, system_list_for_user, user_can
 from rmf.impact import OBJECTIVES, high_water_mark, sc_notation
 from rmf.models import (
     STEP_ORDER,
@@ -537,8 +537,7 @@ def portfolio_systems(
         "organization", "system_owner", "isso", "authorizing_official"
     )
     if organization is not None:
-        target = Organization.objects.filter(pk=organization).first()
-        systems = systems.filter(organization__path__startswith=target.path if target else "/x/")
+        systems = systems.filter(in_organization_subtree(organization))
     if kind:
         systems = systems.filter(kind=kind)
     if step == "not_started":
