@@ -1,8 +1,10 @@
-from rmf.api import catalog, categorization, selection, workflow
+from rmf.api import assessment, catalog, categorization, implementation, selection, workflow
 
 urlpatterns = [
     *catalog.urlpatterns,
     *workflow.urlpatterns,
     *categorization.urlpatterns,
     *selection.urlpatterns,
+    *implementation.urlpatterns,
+    *assessment.urlpatterns,
 ]

@@ -3,8 +3,11 @@
 Fictional, like the rest of the demo (assets.demo, assets.demo_inventory). Some systems have not
 started; several are in Categorize with part of the work done (adjusted impacts, one approval
 waiting for the owner to move on); some are in Select with the baseline chosen and part of the
-tailoring, allocation, frequencies and parameter values done; two are in Implement after the
-authorizing official ("ao") approved their categorization (C-3) and plan (S-6).
+tailoring, allocation, frequencies and parameter values done; after the authorizing official
+("ao") approved their categorization (C-3) and plan (S-6), the city's general support system is
+half-way through Implement, and the traffic signal system is in Assess with a complete
+assessment by the demo assessor: findings, a remediation re-assessed, the POA&M
+(rmf.demo_assessment).
 
 Everything is written through the rmf services, as the people of the demo would (owners start
 and categorize, ISSOs tailor, the city administrator sets the city's parameter defaults, the
@@ -20,13 +23,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assets.demo import CITY, STATE
-from assets.demo_inventory import AGENCY_PEOPLE, AUTHORIZING_OFFICIAL, SYSTEMS
+from assets.demo_inventory import (
+    AGENCY_PEOPLE,
+    ASSESSOR_USERNAME,
+    AUTHORIZING_OFFICIAL,
+    SYSTEMS,
+)
 from assets.models import Organization, System
+from rmf.demo_assessment import seed_assessment, seed_implementation
 from rmf.models import (
     Authorization,
     BaselineControl,
     ControlParameter,
     Designation,
+    ImplementationStatus,
     MonitoringFrequency,
     SelectedControl,
     Step,
@@ -47,6 +57,7 @@ CITY_ADMIN = "admin"
 SCOPED_OUT = SelectedControl.Tailoring.SCOPED_OUT
 COMPENSATING = SelectedControl.Tailoring.COMPENSATING
 Frequency = MonitoringFrequency
+Status = ImplementationStatus
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,9 @@ class DemoCycle:
     frequencies: tuple[tuple[str, str], ...] = ()
     # Families whose parameters get the system's own values; "*" for all of them.
     parameter_families: tuple[str, ...] = ()
+    # Implement: (family or "*", status) applied in order, and the families with narratives.
+    statuses: tuple[tuple[str, str], ...] = ()
+    narrated: tuple[str, ...] = ()
     note: str = field(default="")
 
 
@@ -119,10 +133,22 @@ CYCLES: list[DemoCycle] = [
             ("si", Frequency.MONTHLY),
         ),
         parameter_families=("*",),
+        # Half-way: the access, audit, identification and network families documented, the
+        # contingency plan still planned, supply chain partly in place.
+        statuses=(
+            ("ac", Status.IMPLEMENTED),
+            ("au", Status.IMPLEMENTED),
+            ("ia", Status.IMPLEMENTED),
+            ("sc", Status.IMPLEMENTED),
+            ("cm", Status.PARTIAL),
+            ("cp", Status.PLANNED),
+            ("sr", Status.PARTIAL),
+        ),
+        narrated=("ac", "au", "ia"),
     ),
     DemoCycle(
         acronym="TSCS",
-        step=Step.IMPLEMENT,
+        step=Step.ASSESS,
         adjustments=(
             DemoAdjustment(
                 "D.11.1",
@@ -158,6 +184,8 @@ CYCLES: list[DemoCycle] = [
             ("cm", Frequency.QUARTERLY),
         ),
         parameter_families=("*",),
+        statuses=(("*", Status.IMPLEMENTED),),
+        narrated=("*",),
     ),
     # --------------------------------------------------------------- Select, partly done
     DemoCycle(
@@ -334,7 +362,7 @@ def demo_parameter_value(parameter: ControlParameter) -> str:
 
 
 def _people() -> dict[str, object]:
-    usernames = {AUTHORIZING_OFFICIAL, CITY_ADMIN}
+    usernames = {AUTHORIZING_OFFICIAL, CITY_ADMIN, ASSESSOR_USERNAME}
     for owner, isso in AGENCY_PEOPLE.values():
         usernames |= {owner, isso}
     return {user.username: user for user in get_user_model().objects.filter(username__in=usernames)}
@@ -441,9 +469,28 @@ def _seed_cycle(demo: DemoCycle, system: System, people: dict, systems: dict) ->
         task="S-6",
         note="Security plan reviewed with the ISSO; common controls confirmed with DoIT.",
     )
-    return authorization_advance(
+    authorization = authorization_advance(
         actor=owner, authorization=authorization, reason="Security plan approved."
     )
+    if demo.statuses:
+        seed_implementation(
+            owner=owner,
+            authorization=authorization,
+            statuses=demo.statuses,
+            narrated=demo.narrated,
+        )
+    if demo.step == Step.IMPLEMENT:
+        return authorization
+    authorization = authorization_advance(
+        actor=owner, authorization=authorization, reason="Implementation documented."
+    )
+    seed_assessment(
+        authorization=authorization,
+        assessor=people[ASSESSOR_USERNAME],
+        ao=ao,
+        owner=owner,
+    )
+    return authorization
 
 
 _AGENCY_BY_ACRONYM = {demo.acronym: demo.agency for demo in SYSTEMS}

@@ -2,7 +2,8 @@
 
 A task is either settled by the data (`check` returns what is missing, empty when done) or by a
 responsible role's sign-off (`signoff_perm`). Tasks of steps whose data arrive with later work
-are listed with their responsible role and stay open until that work exists.
+are listed with their responsible role and stay open until that work exists. The Assess tasks
+look at the cycle's initial assessment.
 """
 
 from collections.abc import Callable
@@ -155,6 +156,78 @@ def _implementation_narratives(facts: "CycleFacts") -> list[str]:
     return []
 
 
+def _assessor_selection(facts: "CycleFacts") -> list[str]:
+    assessment = facts.assessment
+    if not assessment.assessors:
+        return ["an assessor assigned by the authorizing official"]
+    return [
+        f"an independent assessor: {problem}; unassign them and assign someone else"
+        for problem in assessment.sod_problems
+    ]
+
+
+def _assessment_plan(facts: "CycleFacts") -> list[str]:
+    assessment = facts.assessment
+    if not assessment.plan_exists:
+        return ["an assessment plan drafted by the assigned assessor"]
+    missing = [f"{what} in the assessment plan" for what in assessment.plan_missing]
+    if not assessment.plan_approved:
+        missing.append("the authorizing official's approval of the assessment plan")
+    return missing
+
+
+def _control_assessments(facts: "CycleFacts") -> list[str]:
+    assessment = facts.assessment
+    if not assessment.plan_approved:
+        return ["an approved assessment plan first (A-2)"]
+    if not assessment.objectives_in_scope:
+        return ["controls in scope with assessment objectives"]
+    if assessment.undetermined:
+        return [
+            f"determinations for {assessment.undetermined} of "
+            f"{assessment.objectives_in_scope} assessment objective(s) in scope"
+        ]
+    return []
+
+
+def _assessment_report(facts: "CycleFacts") -> list[str]:
+    if _control_assessments(facts):
+        return ["every assessment objective in scope determined first (A-3)"]
+    if facts.assessment.findings_incomplete:
+        return [
+            "a weakness, likelihood, impact and recommendation for "
+            f"{facts.assessment.findings_incomplete} finding(s)"
+        ]
+    return []
+
+
+def _remediation_actions(facts: "CycleFacts") -> list[str]:
+    if _assessment_report(facts):
+        return ["a complete assessment report first (A-4)"]
+    if facts.assessment.awaiting_reassessment:
+        return [
+            f"the assessor's re-assessment of {facts.assessment.awaiting_reassessment} "
+            "finding(s) whose remediation was recorded"
+        ]
+    return []
+
+
+def _plan_of_action(facts: "CycleFacts") -> list[str]:
+    if _assessment_report(facts):
+        return ["a complete assessment report first (A-4)"]
+    missing = []
+    if facts.assessment.open_findings_without_poam:
+        missing.append(
+            f"a POA&M item for {facts.assessment.open_findings_without_poam} finding(s) not closed"
+        )
+    if facts.assessment.poam_items_incomplete:
+        missing.append(
+            "a point of contact, a scheduled completion date and at least one milestone for "
+            f"{facts.assessment.poam_items_incomplete} POA&M item(s)"
+        )
+    return missing
+
+
 def _later(what: str) -> Callable[["CycleFacts"], list[str]]:
     return lambda facts: [what]
 
@@ -225,42 +298,42 @@ TASKS: tuple[TaskSpec, ...] = (
         Step.ASSESS,
         "Assessor selection",
         "Authorizing official",
-        check=_later("assessors assigned (Assess step)"),
+        check=_assessor_selection,
     ),
     TaskSpec(
         "A-2",
         Step.ASSESS,
         "Assessment plan",
         "Assessor",
-        check=_later("an approved assessment plan (Assess step)"),
+        check=_assessment_plan,
     ),
     TaskSpec(
         "A-3",
         Step.ASSESS,
         "Control assessments",
         "Assessor",
-        check=_later("control assessments (Assess step)"),
+        check=_control_assessments,
     ),
     TaskSpec(
         "A-4",
         Step.ASSESS,
         "Assessment reports",
         "Assessor",
-        check=_later("the assessment report (Assess step)"),
+        check=_assessment_report,
     ),
     TaskSpec(
         "A-5",
         Step.ASSESS,
         "Remediation actions",
         "System owner",
-        check=_later("remediation actions (Assess step)"),
+        check=_remediation_actions,
     ),
     TaskSpec(
         "A-6",
         Step.ASSESS,
         "Plan of action and milestones",
         "System owner",
-        check=_later("the POA&M (Assess step)"),
+        check=_plan_of_action,
     ),
     TaskSpec(
         "R-1",

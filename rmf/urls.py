@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rmf.views import catalog, categorize, portfolio, select, workflow
+from rmf.views import assess, catalog, categorize, evidence, implement, portfolio, select, workflow
 
 app_name = "rmf"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     *categorize.urlpatterns,
     *select.urlpatterns,
     *portfolio.urlpatterns,
+    *implement.urlpatterns,
+    *evidence.urlpatterns,
+    *assess.urlpatterns,
 ]

@@ -12,18 +12,23 @@ from assets.models import AuditEvent, InformationType, System
 from assets.services import component_create, system_information_type_add, system_update
 from rmf.models import (
     Authorization,
+    ControlImplementation,
     ControlParameter,
     ControlSelection,
     Designation,
     ImpactAdjustment,
+    ImplementationNarrative,
+    ImplementationStatus,
     MonitoringFrequency,
     ParameterValue,
     SelectedControl,
     Step,
     TaskSignoff,
 )
+from rmf.selectors.implementation import statement_parts_needing_narratives
 from rmf.selectors.workflow import cycle_facts
 from rmf.services.categorization import impact_adjust
+from rmf.services.implementation import implementation_status_bulk_set
 from rmf.services.selection import (
     control_allocate,
     control_set_select,
@@ -130,6 +135,50 @@ def cycle_in_implement(personas, system: System | None = None, **options) -> Aut
     authorization = cycle_in_select(personas, system, **options)
     complete_selection(personas, authorization)
     approve(personas, authorization, "S-6")
+    return authorization_advance(actor=personas.member, authorization=authorization)
+
+
+def complete_implementation(personas, authorization: Authorization) -> Authorization:
+    """I-1 and I-2 done: every active control implemented, through the bulk service, and a
+    narrative for each required statement part (written in bulk: hundreds of parts)."""
+    active = SelectedControl.objects.filter(
+        authorization=authorization, tailoring__in=["baseline", "added"]
+    )
+    implementation_status_bulk_set(
+        actor=personas.member,
+        authorization=authorization,
+        selected_ids=list(active.values_list("pk", flat=True)),
+        status=ImplementationStatus.IMPLEMENTED,
+    )
+    implementations = {
+        implementation.selected_control.control_id: implementation
+        for implementation in ControlImplementation.objects.filter(
+            selected_control__in=active.exclude(designation=Designation.COMMON)
+        ).select_related("selected_control")
+    }
+    parts = statement_parts_needing_narratives(implementations)
+    ImplementationNarrative.objects.bulk_create(
+        [
+            ImplementationNarrative(
+                implementation=implementations[control_id],
+                part=part,
+                text=f"How the system meets {part.label or part.pk}.",
+                updated_by=personas.member,
+            )
+            for control_id, control_parts in parts.items()
+            for part in control_parts
+        ],
+        ignore_conflicts=True,
+    )
+    return refreshed(authorization)
+
+
+def cycle_in_assess(
+    personas, system: System | None = None, *, types=(TYPE_LOW,), **options
+) -> Authorization:
+    """A LOW cycle (149 controls) with its implementation documented, moved on to Assess."""
+    authorization = cycle_in_implement(personas, system, types=types, **options)
+    complete_implementation(personas, authorization)
     return authorization_advance(actor=personas.member, authorization=authorization)
 
 

@@ -11,10 +11,14 @@ from django.core.management import call_command
 from assets.models import AuditEvent, System
 from rmf.demo import CYCLES
 from rmf.models import (
+    Assessment,
     Authorization,
+    Finding,
     ImpactAdjustment,
+    ImplementationNarrative,
     OrganizationParameterDefault,
     ParameterValue,
+    PoamItem,
     SelectedControl,
     Step,
     StepTransition,
@@ -54,26 +58,24 @@ def rmf_counts() -> dict[str, int]:
 
 
 def test_the_demo_cycles_stand_at_several_steps(seeded):
-    assert "RMF: 22 cycles (12 in Categorize, 8 in Select, 2 in Implement)" in seeded
+    assert "RMF: 22 cycles (12 in Categorize, 8 in Select, 1 in Implement, 1 in Assess)" in seeded
     assert "skipped" not in seeded
     steps = Counter(Authorization.objects.values_list("step", flat=True))
-    assert steps == {Step.CATEGORIZE: 12, Step.SELECT: 8, Step.IMPLEMENT: 2}
+    assert steps == {Step.CATEGORIZE: 12, Step.SELECT: 8, Step.IMPLEMENT: 1, Step.ASSESS: 1}
     assert Authorization.objects.filter(is_current=True, cycle=1).count() == 22
     # The disposed system never starts one; most of the others have not started yet.
     assert not Authorization.objects.filter(system__status=System.Status.DISPOSED).exists()
     assert System.objects.filter(authorizations=None).count() == 40 - 22
 
 
-def test_implement_cycles_were_approved_by_the_demo_authorizing_official(seeded):
-    for authorization in Authorization.objects.filter(step=Step.IMPLEMENT):
+def test_the_plans_were_approved_by_the_demo_authorizing_official(seeded):
+    for authorization in Authorization.objects.filter(step__in=[Step.IMPLEMENT, Step.ASSESS]):
         signoffs = {
             signoff.task: signoff.signed_by.username for signoff in authorization.signoffs.all()
         }
         assert signoffs == {"C-3": "ao", "S-6": "ao"}
         facts = cycle_facts(authorization)
         assert not facts.categorization.changed_since_approval
-        states = {state.code: state for state in gate_missing(facts)}
-        assert set(states) == {"I-1", "I-2"}  # Select is complete: the work is in Implement now
         assert facts.selection.parameters_without_value == 0
         assert facts.selection.without_frequency == 0
     tscs = Authorization.objects.get(system__acronym="TSCS")
@@ -83,7 +85,52 @@ def test_implement_cycles_were_approved_by_the_demo_authorizing_official(seeded)
     assert SelectedControl.objects.filter(
         authorization=tscs, designation="hybrid", provider__acronym="IDP"
     ).exists()
-    assert [t.to_step for t in tscs.transitions.all()] == [Step.SELECT, Step.IMPLEMENT]
+    assert [t.to_step for t in tscs.transitions.all()] == [
+        Step.SELECT,
+        Step.IMPLEMENT,
+        Step.ASSESS,
+    ]
+
+
+def test_the_general_support_system_is_half_way_through_implement(seeded):
+    gss = Authorization.objects.get(system__acronym="GSS")
+    assert gss.step == Step.IMPLEMENT
+    facts = cycle_facts(gss)
+    assert {state.code for state in gate_missing(facts)} == {"I-1", "I-2"}
+    assert 0 < facts.selection.without_status < facts.selection.active
+    assert facts.selection.planned > 0
+    narrated = ImplementationNarrative.objects.filter(
+        implementation__selected_control__authorization=gss
+    )
+    assert narrated.exists()
+    assert facts.selection.without_narrative > 0  # the partly implemented families wait
+
+
+def test_the_traffic_signal_system_is_assessed_and_ready_to_authorize(seeded):
+    tscs = Authorization.objects.get(system__acronym="TSCS")
+    facts = cycle_facts(tscs)
+    assert gate_missing(facts) == []  # done: the owner may move on to Authorize
+    assessment = Assessment.objects.get(authorization=tscs)
+    assert assessment.plan_approved_by.username == "ao"
+    assert [a.assessor.username for a in tscs.assessor_assignments.all()] == ["assessor"]
+    assert facts.assessment.determined == facts.assessment.objectives_in_scope > 1000
+    findings = Finding.objects.filter(assessment=assessment).order_by("number")
+    assert findings.count() == 4
+    assert all(finding.risk_level for finding in findings)
+    closed = findings.get(status=Finding.Status.CLOSED)
+    assert closed.selected_control.control_id == "cm-7"
+    assert closed.remediations.get().recorded_by.username == "owner"
+    items = PoamItem.objects.filter(authorization=tscs)
+    assert items.count() == 3
+    for item in items:
+        assert item.point_of_contact and item.scheduled_completion
+        assert item.milestones.count() == 2
+    determiners = set(
+        AuditEvent.objects.filter(action="determination_save").values_list(
+            "actor__username", flat=True
+        )
+    )
+    assert determiners == {"assessor"}
 
 
 def test_select_and_categorize_cycles_are_partly_done(seeded):
@@ -109,7 +156,7 @@ def test_the_work_went_through_the_services(seeded):
     assert actions["task_signoff"] == 2 + 2 + 8 + 2  # C-3 of PAY, R311, Select and Implement
     assert actions["control_set_select"] == 10
     assert actions["organization_parameter_default_set"] == 1
-    assert actions["authorization_step_change"] == 8 + 2 * 2
+    assert actions["authorization_step_change"] == 8 + 2 + 3
     signoffs = AuditEvent.objects.filter(action="task_signoff")
     assert set(signoffs.values_list("actor__username", flat=True)) == {"ao"}
     starts = AuditEvent.objects.filter(action="authorization_start")

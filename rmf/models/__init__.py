@@ -1,3 +1,17 @@
+from rmf.models.assessment import (
+    RISK_ORDER,
+    Assessment,
+    AssessmentMethod,
+    AssessorAssignment,
+    Determination,
+    DeterminationResult,
+    Finding,
+    PoamItem,
+    PoamMilestone,
+    RemediationAction,
+    RiskMatrix,
+    RiskScale,
+)
 from rmf.models.catalog import (
     Baseline,
     BaselineControl,
@@ -25,6 +39,18 @@ from rmf.models.selection import (
 from rmf.models.workflow import STEP_ORDER, Authorization, Step, StepTransition, TaskSignoff
 
 __all__ = [
+    "RISK_ORDER",
+    "Assessment",
+    "AssessmentMethod",
+    "AssessorAssignment",
+    "Determination",
+    "DeterminationResult",
+    "Finding",
+    "PoamItem",
+    "PoamMilestone",
+    "RemediationAction",
+    "RiskMatrix",
+    "RiskScale",
     "MONITORING_DAYS",
     "STEP_ORDER",
     "Authorization",

@@ -236,7 +236,7 @@ def parameters_by_reference(parameters: list[ControlParameter]) -> dict[str, Con
     return found
 
 
-def _parameters_referenced(
+def parameters_referenced(
     parts: list[ControlPart], parameters: list[ControlParameter]
 ) -> dict[str, ControlParameter]:
     """The control's parameters by reference, plus those of other controls its prose inserts
@@ -328,7 +328,7 @@ def control_detail_get(control_id: str) -> ControlDetail:
         objectives=trees.get(Part.OBJECTIVE, []),
         methods=[node.part for node in trees.get(Part.METHOD, [])],
         parameters=parameters,
-        params_by_reference=_parameters_referenced(parts, parameters),
+        params_by_reference=parameters_referenced(parts, parameters),
         enhancements=list(control.enhancements.all()),
         related=list(control.related.all()),
         baselines=list(control.baselines.all()),

@@ -21,6 +21,8 @@ from assets.selectors import in_organization_subtree, system_list_for_user, user
 from rmf.impact import OBJECTIVES, high_water_mark, sc_notation
 from rmf.models import (
     STEP_ORDER,
+    Assessment,
+    AssessorAssignment,
     Authorization,
     Categorization,
     ControlPart,
@@ -33,6 +35,7 @@ from rmf.models import (
     SelectedControl,
     TaskSignoff,
 )
+from rmf.selectors.assessment_facts import AssessmentSummary, assessment_summaries_bulk
 from rmf.tasks import TASKS, TASKS_BY_CODE, TaskSpec
 from workbench.access import get_or_404
 
@@ -261,6 +264,8 @@ class CycleFacts:
     categorization: CategorizationResult
     selection: SelectionSummary
     signoffs: dict[str, TaskSignoff]
+    # The cycle's initial assessment.
+    assessment: AssessmentSummary = field(default_factory=AssessmentSummary)
 
     @property
     def matching_baselines(self) -> list[str]:
@@ -420,16 +425,26 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
         )
     }
     narrative_gaps = _narrative_gaps(ids)
-    baselines = {
-        authorization_id: list(chosen)
-        for authorization_id, chosen in Authorization.objects.filter(
-            pk__in=ids, control_selection__isnull=False
-        ).values_list("pk", "control_selection__baselines")
-    }
+    baselines = {}
+    # Cycles with Assess work (assessors or an assessment): the others need no more queries.
+    assess_work = set()
+    for authorization_id, chosen, assessed, assigned in (
+        Authorization.objects.filter(pk__in=ids)
+        .annotate(
+            assessed=Exists(Assessment.objects.filter(authorization=OuterRef("pk"))),
+            assigned=Exists(AssessorAssignment.objects.filter(authorization=OuterRef("pk"))),
+        )
+        .values_list("pk", "control_selection__baselines", "assessed", "assigned")
+    ):
+        if chosen is not None:
+            baselines[authorization_id] = list(chosen)
+        if assessed or assigned:
+            assess_work.add(authorization_id)
     parameter_counts = _parameter_counts(authorizations)
     signoffs: dict[int, dict[str, TaskSignoff]] = defaultdict(dict)
     for signoff in TaskSignoff.objects.filter(authorization__in=ids).select_related("signed_by"):
         signoffs[signoff.authorization_id][signoff.task] = signoff
+    assessments = assessment_summaries_bulk([a for a in authorizations if a.pk in assess_work])
     facts = {}
     for authorization in authorizations:
         categorization = categorizations.get(authorization.pk)
@@ -461,6 +476,7 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
                 parts_without_narrative=narrative_gaps.get(authorization.pk, {}).get("parts", 0),
             ),
             signoffs=signoffs[authorization.pk],
+            assessment=assessments.get(authorization.pk) or AssessmentSummary(),
         )
     return facts
 

@@ -25,6 +25,7 @@ from assets.audit import audit_record, audit_records_bulk
 from assets.models import Organization
 from rmf.models import (
     STEP_ORDER,
+    AssessorAssignment,
     Authorization,
     ControlImplementation,
     ControlPart,
@@ -85,6 +86,19 @@ def _editable(authorization: Authorization) -> Authorization:
     return authorization
 
 
+def _not_an_assessor(actor, authorization: Authorization) -> None:
+    """Separation of duties: whoever assesses the cycle does not write what they assess."""
+    if (
+        actor is not None
+        and actor.is_authenticated
+        and AssessorAssignment.objects.filter(authorization=authorization, assessor=actor).exists()
+    ):
+        raise ValidationError(
+            "Separation of duties: you are an assessor of this cycle, so you do not write its "
+            "implementation. The system team documents it; you assess it."
+        )
+
+
 def _editable_control(selected_control: SelectedControl) -> SelectedControl:
     authorization = _editable(selected_control.authorization)
     selected_control = SelectedControl.objects.select_related("control").get(pk=selected_control.pk)
@@ -128,6 +142,7 @@ def implementation_update(
     (the version the user opened), a save by someone else meanwhile raises
     `ImplementationConflict` carrying the current values."""
     selected_control = _editable_control(selected_control)
+    _not_an_assessor(actor, selected_control.authorization)
     implementation = _implementation_for_update(selected_control)
     if expected_version is not None and expected_version != implementation.version:
         raise ImplementationConflict(_implementation_values(implementation), implementation.version)
@@ -163,6 +178,7 @@ def implementation_status_bulk_set(
     if status not in ImplementationStatus.values:
         raise ValidationError({"status": "Choose one of the implementation statuses."})
     authorization = _editable(authorization)
+    _not_an_assessor(actor, authorization)
     controls = list(
         SelectedControl.objects.filter(
             authorization=authorization, pk__in=list(selected_ids), tailoring__in=ACTIVE
@@ -221,6 +237,7 @@ def narrative_save(
     `NarrativeConflict` is raised with the other person's text and the user's, and nothing is
     written. A common control's narrative is the provider's; a hybrid control adds its share."""
     selected_control = _editable_control(selected_control)
+    _not_an_assessor(actor, selected_control.authorization)
     if selected_control.designation == Designation.COMMON:
         raise ValidationError(
             f"{selected_control.control.label} is a common control: its implementation is "
@@ -270,6 +287,98 @@ def narrative_save(
         after={"part": part.label or part.pk, "text": text},
     )
     return narrative
+
+
+@transaction.atomic
+def narratives_bulk_save(
+    *, actor, authorization: Authorization, texts: dict[tuple[int, str], str]
+) -> int:
+    """Write many new narratives at once (an import, the demo): `texts` maps (selected control
+    id, statement part id) to the text. All or nothing: every problem is reported, by control
+    and part, and nothing is written. Parts that already have a narrative keep it (someone
+    wrote it; an import does not silently replace it). Returns how many were written."""
+    authorization = _editable(authorization)
+    _not_an_assessor(actor, authorization)
+    if not texts:
+        return 0
+    controls = SelectedControl.objects.select_related("control").in_bulk(
+        {selected_id for selected_id, _ in texts}
+    )
+    parts = ControlPart.objects.in_bulk({part_id for _, part_id in texts})
+    errors = []
+    for (selected_id, part_id), text in texts.items():
+        selected = controls.get(selected_id)
+        part = parts.get(part_id)
+        if selected is None or selected.authorization_id != authorization.pk:
+            errors.append(f"Control #{selected_id} is not in this cycle.")
+        elif selected.tailoring not in ACTIVE:
+            errors.append(f"{selected.control.label} was removed by tailoring.")
+        elif selected.designation == Designation.COMMON:
+            errors.append(
+                f"{selected.control.label} is a common control: the provider describes it."
+            )
+        elif (
+            part is None
+            or part.control_id != selected.control_id
+            or part.name not in STATEMENT_PART_NAMES
+        ):
+            errors.append(f"{part_id} is not a part of the statement of {selected.control.label}.")
+        elif not text.strip():
+            errors.append(f"{selected.control.label} {part.label or part.pk}: the text is empty.")
+    if errors:
+        raise ValidationError(errors)
+    existing = {
+        implementation.selected_control_id: implementation
+        for implementation in ControlImplementation.objects.filter(
+            selected_control__in=controls.keys()
+        )
+    }
+    ControlImplementation.objects.bulk_create(
+        [ControlImplementation(selected_control_id=pk) for pk in controls if pk not in existing]
+    )
+    implementations = {
+        implementation.selected_control_id: implementation
+        for implementation in ControlImplementation.objects.filter(
+            selected_control__in=controls.keys()
+        )
+    }
+    written = set(
+        ImplementationNarrative.objects.filter(
+            implementation__in=implementations.values()
+        ).values_list("implementation__selected_control", "part")
+    )
+    author = _signed_in(actor)
+    new = [
+        ImplementationNarrative(
+            implementation=implementations[selected_id],
+            part=parts[part_id],
+            text=text.strip(),
+            updated_by=author,
+        )
+        for (selected_id, part_id), text in texts.items()
+        if (selected_id, part_id) not in written
+    ]
+    ImplementationNarrative.objects.bulk_create(new)
+    # A part belongs to one control, and a control has one implementation per cycle: these are
+    # exactly the rows just written, now with their ids for the audit trail.
+    saved = ImplementationNarrative.objects.filter(
+        implementation__in=implementations.values(), part__in=[n.part_id for n in new]
+    ).select_related("part")
+    organization = authorization.system.organization
+    audit_records_bulk(
+        actor=actor,
+        action="narrative_save",
+        records=[
+            (
+                narrative,
+                organization,
+                {},
+                {"part": narrative.part.label or narrative.part_id, "text": narrative.text},
+            )
+            for narrative in saved
+        ],
+    )
+    return len(new)
 
 
 # --- evidence -------------------------------------------------------------------------------
