@@ -2,7 +2,8 @@
 
 A view sets `permission` (a codename on the scoping model) and `access_function` (the model's
 access function from its app's selectors); the object is fetched through it before the handler
-runs, so "missing" and "not allowed" give the same 404.
+runs, so "missing" and "not allowed" give the same 404. A view whose address both reads and
+writes sets `write_permission` too: the methods that change something need it instead.
 """
 
 from collections.abc import Callable
@@ -10,18 +11,23 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views import View
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.views import APIView
 
 
 class _ScopedObject:
     access_function: ClassVar[Callable[..., Any]]
     permission: ClassVar[str]
+    write_permission: ClassVar[str | None] = None
     url_kwarg: ClassVar[str] = "pk"
     scoped_object: Any
 
     def load_scoped_object(self, request, kwargs) -> None:
+        perm = self.permission
+        if request.method not in SAFE_METHODS and self.write_permission:
+            perm = self.write_permission
         self.scoped_object = type(self).access_function(
-            request.user, kwargs[self.url_kwarg], perm=self.permission
+            request.user, kwargs[self.url_kwarg], perm=perm
         )
 
 

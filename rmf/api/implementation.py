@@ -7,8 +7,6 @@ Reads need VIEW on the system (or, for evidence, on its organization or a system
 changes EDIT_RMF (planners, system owners, ISSOs). Assessors and authorizing officials read.
 """
 
-from typing import ClassVar
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import path
@@ -16,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, renderers, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from assets.roles import EDIT_RMF, VIEW
@@ -58,20 +55,6 @@ from rmf.services.implementation import (
 from rmf.views.evidence import evidence_file_response
 from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
-
-
-class ReadWriteScopedApiView(ScopedApiView):
-    """One resource read with `permission` and changed with `write_permission`: a caller
-    without the latter gets the same 404 as for a missing object."""
-
-    write_permission: ClassVar[str]
-
-    def load_scoped_object(self, request, kwargs) -> None:
-        perm = self.permission if request.method in SAFE_METHODS else self.write_permission
-        self.scoped_object = type(self).access_function(
-            request.user, kwargs[self.url_kwarg], perm=perm
-        )
-
 
 # ----------------------------------------------------------------------------- the worklist
 
@@ -144,7 +127,7 @@ class ImplementationBulkStatusApi(ScopedApiView):
 # ----------------------------------------------------------------------------- one control
 
 
-class ControlImplementationApi(ReadWriteScopedApiView):
+class ControlImplementationApi(ScopedApiView):
     """A control's implementation: GET reads it with its statement parts (parameter values in
     place), narratives with their versions, the provider's narratives and the evidence; PATCH
     changes the status and/or responsible roles, refused with 409 if someone saved them since

@@ -21,7 +21,7 @@ def _prefix(link_pk: int, objective: str) -> str:
 
 
 class CategorizeView(CycleView):
-    post_permission = EDIT_RMF
+    write_permission = EDIT_RMF
 
     def get(self, request, pk):
         return self._render(cycle_facts(self.scoped_object))

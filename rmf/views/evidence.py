@@ -23,7 +23,7 @@ class EvidenceLibraryView(RmfView):
 
     access_function = organization_get_for_user
     permission = VIEW
-    post_permission = EDIT_RMF
+    write_permission = EDIT_RMF
 
     def get(self, request, pk):
         return self.render_page()

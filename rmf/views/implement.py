@@ -175,7 +175,7 @@ def page_forms(page: ControlImplementationPage, data=None) -> PageForms:
 class ControlImplementationView(RmfView):
     access_function = selected_control_get_for_user
     permission = VIEW
-    post_permission = EDIT_RMF
+    write_permission = EDIT_RMF
 
     def get(self, request, pk):
         return self.render_page()
@@ -341,7 +341,7 @@ def _status_label(value: str) -> str:
 
 class ControlEvidenceView(ControlImplementationView):
     permission = EDIT_RMF
-    post_permission = None
+    write_permission = None
     http_method_names = ["post"]
 
     def back(self):

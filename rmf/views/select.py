@@ -236,7 +236,7 @@ class MonitoringFrequencyView(SelectActionView):
 class SelectedControlView(RmfView):
     access_function = selected_control_get_for_user
     permission = VIEW
-    post_permission = EDIT_RMF
+    write_permission = EDIT_RMF
 
     def get(self, request, pk):
         return self._render()
@@ -315,7 +315,7 @@ class SelectedControlView(RmfView):
 
 class TailoringRationaleView(SelectedControlView):
     permission = TAILOR
-    post_permission = None
+    write_permission = None
     http_method_names = ["post"]
 
     def post(self, request, pk):

@@ -1,8 +1,6 @@
 """A system's RMF cycles and one cycle's page: the steps and their tasks, the gate, moving on
 and back, the authorizing official's sign-offs, the history."""
 
-from typing import ClassVar
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -35,18 +33,8 @@ SIGNOFF_TASKS = [spec for spec in TASKS if spec.signoff_perm]
 
 
 class RmfView(ScopedView):
-    """A ScopedView whose POST may need more than its GET: readers open the page, and only
-    `post_permission` holders change it (the same 404 for everybody else)."""
-
-    post_permission: ClassVar[str | None] = None
-
-    def load_scoped_object(self, request, kwargs) -> None:
-        perm = self.permission
-        if request.method == "POST" and self.post_permission:
-            perm = self.post_permission
-        self.scoped_object = type(self).access_function(
-            request.user, kwargs[self.url_kwarg], perm=perm
-        )
+    """The RMF pages' base: readers open the page with `permission`, and only
+    `write_permission` holders post to it (the same 404 for everybody else)."""
 
 
 class CycleView(RmfView):

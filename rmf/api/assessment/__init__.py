@@ -1,5 +1,5 @@
 """Step 4, Assess (SP 800-53A), over the REST API. One view per address; the views whose
-address reads and writes declare the permission of each (`AssessApiView.write_permission`)."""
+address reads and writes declare the permission of each (`ScopedApiView.write_permission`)."""
 
 from rmf.api.assessment import determinations, findings, plan, poam, risk
 

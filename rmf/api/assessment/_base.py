@@ -1,27 +1,7 @@
-"""The Assess API's views reach their object through its access function like every other:
-with `write_permission` set, the methods that change something need it instead of
-`permission` (the same 404 for everybody else), so that one address reads and writes."""
-
-from typing import ClassVar
+"""What the Assess API's views share: the 409 answer to a conflict."""
 
 from rest_framework import status
 from rest_framework.response import Response
-
-from workbench.views_access import ScopedApiView
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-class AssessApiView(ScopedApiView):
-    write_permission: ClassVar[str | None] = None
-
-    def load_scoped_object(self, request, kwargs) -> None:
-        perm = self.permission
-        if request.method not in SAFE_METHODS and self.write_permission:
-            perm = self.write_permission
-        self.scoped_object = type(self).access_function(
-            request.user, kwargs[self.url_kwarg], perm=perm
-        )
 
 
 def conflict_response(conflict, **extra) -> Response:

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 
 from assets.api.inventory_serializers import NamedChoiceField
 from assets.roles import ASSESS, VIEW
-from rmf.api.assessment._base import AssessApiView
 from rmf.api.assessment.serializers import (
     AssessmentWorklistRowSerializer,
     ControlAssessmentSerializer,
@@ -34,6 +33,7 @@ from rmf.services.assessment import (
     determination_save,
 )
 from workbench.api import raise_validation_error
+from workbench.views_access import ScopedApiView
 
 
 def conflicts_response(conflict: DeterminationConflict) -> Response:
@@ -47,7 +47,7 @@ class WorklistQuerySerializer(serializers.Serializer):
 
 
 @extend_schema(parameters=[WorklistQuerySerializer])
-class AssessmentControlsApi(AssessApiView, generics.ListAPIView):
+class AssessmentControlsApi(ScopedApiView, generics.ListAPIView):
     """The controls in scope in catalog order, each with its objectives determined and its
     result so far; filtered by family and by result."""
 
@@ -65,7 +65,7 @@ class AssessmentControlsApi(AssessApiView, generics.ListAPIView):
         return assessment_worklist(self.scoped_object, **query.validated_data)
 
 
-class ControlAssessmentApi(AssessApiView):
+class ControlAssessmentApi(ScopedApiView):
     """One control in scope with its SP 800-53A objectives (those that take a determination)
     and their determinations."""
 
@@ -80,7 +80,7 @@ class ControlAssessmentApi(AssessApiView):
         )
 
 
-class ControlDeterminationsSaveApi(AssessApiView):
+class ControlDeterminationsSaveApi(ScopedApiView):
     """Record determinations of several objectives of one control at once (an assigned
     assessor). All or nothing: invalid entries are answered by objective (400), and
     determinations saved by someone else since `expected_version` by a 409 listing both
@@ -115,7 +115,7 @@ class ControlDeterminationsSaveApi(AssessApiView):
         return Response(ControlAssessmentSerializer(assessment_row(assessment, selected)).data)
 
 
-class DeterminationSaveApi(AssessApiView):
+class DeterminationSaveApi(ScopedApiView):
     """Record the determination of one objective (an assigned assessor); 409 when someone
     saved it since `expected_version`."""
 

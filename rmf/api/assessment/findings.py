@@ -10,7 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from assets.roles import ASSESS, EDIT_RMF, VIEW
-from rmf.api.assessment._base import AssessApiView, conflict_response
+from rmf.api.assessment._base import conflict_response
 from rmf.api.assessment.serializers import (
     FindingConflictSerializer,
     FindingSerializer,
@@ -26,13 +26,14 @@ from rmf.services.assessment import (
     remediation_record,
 )
 from workbench.api import raise_validation_error
+from workbench.views_access import ScopedApiView
 
 
 def finding_body(user, pk: int) -> dict:
     return FindingSerializer(finding_get_for_user(user, pk)).data
 
 
-class AssessmentFindingsApi(AssessApiView, generics.ListAPIView):
+class AssessmentFindingsApi(ScopedApiView, generics.ListAPIView):
     """The findings of an assessment, with their objectives, risk, remediations and POA&M
     item."""
 
@@ -47,7 +48,7 @@ class AssessmentFindingsApi(AssessApiView, generics.ListAPIView):
         return finding_list(self.scoped_object)
 
 
-class FindingApi(AssessApiView):
+class FindingApi(ScopedApiView):
     """A finding (GET); the assessor's description and rating of it (PATCH: the fields not
     sent stay). With `expected_version`, a change by someone else since is a 409."""
 
@@ -90,7 +91,7 @@ class FindingApi(AssessApiView):
         return Response(finding_body(request.user, pk))
 
 
-class RemediationRecordApi(AssessApiView):
+class RemediationRecordApi(ScopedApiView):
     """The system team records what it did about an open finding; the assessor then
     re-assesses it."""
 
@@ -114,7 +115,7 @@ class RemediationRecordApi(AssessApiView):
         return Response(finding_body(request.user, pk), status=status.HTTP_201_CREATED)
 
 
-class FindingReassessApi(AssessApiView):
+class FindingReassessApi(ScopedApiView):
     """The assessor re-assesses a remediated finding: satisfied closes it (its objectives
     become satisfied and its POA&M item completed); other than satisfied opens it again."""
 

@@ -11,7 +11,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from assets.roles import ASSESS, AUTHORIZE, VIEW
-from rmf.api.assessment._base import AssessApiView, conflict_response
+from rmf.api.assessment._base import conflict_response
 from rmf.api.assessment.serializers import (
     AssessmentDetailSerializer,
     AssessmentSerializer,
@@ -34,6 +34,7 @@ from rmf.services.assessment import (
     assessor_unassign,
 )
 from workbench.api import raise_validation_error
+from workbench.views_access import ScopedApiView
 
 User = get_user_model()
 
@@ -57,7 +58,7 @@ def assessment_body(pk: int, *, detail: bool = False) -> dict:
 # ----------------------------------------------------------------------------- assessors
 
 
-class AssessorsApi(AssessApiView):
+class AssessorsApi(ScopedApiView):
     """The cycle's assessors (GET, for every reader); assigning one (POST, the authorizing
     official): they must hold the assessor role for the system and be independent of it (not
     its owner, not its ISSO, no author of its implementation)."""
@@ -101,7 +102,7 @@ class AssessorsApi(AssessApiView):
         )
 
 
-class AssessorUnassignApi(AssessApiView):
+class AssessorUnassignApi(ScopedApiView):
     """Unassign an assessor from the cycle, with the reason (kept in the audit trail). Their
     determinations stay."""
 
@@ -139,7 +140,7 @@ class AssessorUnassignApi(AssessApiView):
 # ----------------------------------------------------------------------------- assessments
 
 
-class AssessmentListApi(AssessApiView, generics.ListAPIView):
+class AssessmentListApi(ScopedApiView, generics.ListAPIView):
     """The cycle's assessments with their plans: the initial one (Assess step), and ongoing
     ones later."""
 
@@ -154,7 +155,7 @@ class AssessmentListApi(AssessApiView, generics.ListAPIView):
         return assessments_with_plan().filter(authorization=self.scoped_object)
 
 
-class AssessmentPlanSaveApi(AssessApiView):
+class AssessmentPlanSaveApi(ScopedApiView):
     """Create the cycle's initial assessment with its plan, or change the plan (an assigned
     assessor). A change to an approved plan withdraws the approval. With `expected_version`,
     a save by someone else since is a 409 with the saved plan, and nothing is written."""
@@ -205,7 +206,7 @@ class AssessmentPlanSaveApi(AssessApiView):
         return Response(assessment_body(assessment.pk))
 
 
-class AssessmentPlanApproveApi(AssessApiView):
+class AssessmentPlanApproveApi(ScopedApiView):
     """The authorizing official approves the plan as it stands; refused while no assessor is
     assigned or the plan lacks dates, methods or scope."""
 
@@ -228,7 +229,7 @@ class AssessmentPlanApproveApi(AssessApiView):
         return Response(assessment_body(self.scoped_object.pk))
 
 
-class AssessmentDetailApi(AssessApiView):
+class AssessmentDetailApi(ScopedApiView):
     """An assessment: its plan, and its progress overall and per family."""
 
     access_function = assessment_get_for_user

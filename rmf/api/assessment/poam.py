@@ -9,7 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from assets.roles import EDIT_RMF, VIEW
-from rmf.api.assessment._base import AssessApiView, conflict_response
+from rmf.api.assessment._base import conflict_response
 from rmf.api.assessment.serializers import (
     MilestoneSerializer,
     PoamEditableStatus,
@@ -33,9 +33,10 @@ from rmf.services.assessment import (
     poam_milestone_remove,
 )
 from workbench.api import raise_validation_error
+from workbench.views_access import ScopedApiView
 
 
-class PoamListApi(AssessApiView, generics.ListAPIView):
+class PoamListApi(ScopedApiView, generics.ListAPIView):
     """The cycle's POA&M items in number order, with their milestones (overdue ones
     flagged)."""
 
@@ -50,7 +51,7 @@ class PoamListApi(AssessApiView, generics.ListAPIView):
         return poam_item_list(self.scoped_object)
 
 
-class PoamGenerateApi(AssessApiView):
+class PoamGenerateApi(ScopedApiView):
     """Create a POA&M item for each finding not closed that has none (once the assessment
     report is complete, A-4)."""
 
@@ -69,7 +70,7 @@ class PoamGenerateApi(AssessApiView):
         return Response({"created": created}, status=status.HTTP_201_CREATED)
 
 
-class PoamItemApi(AssessApiView):
+class PoamItemApi(ScopedApiView):
     """A POA&M item (GET); its point of contact, resources, scheduled completion and status
     (PATCH, the system team: the fields not sent stay). Risk acceptance and completion are the
     Monitor step's."""
@@ -113,7 +114,7 @@ class PoamItemApi(AssessApiView):
         return Response(PoamItemSerializer(poam_item_get_for_user(request.user, pk)).data)
 
 
-class PoamMilestoneAddApi(AssessApiView):
+class PoamMilestoneAddApi(ScopedApiView):
     access_function = poam_item_get_for_user
     permission = EDIT_RMF
 
@@ -134,7 +135,7 @@ class PoamMilestoneAddApi(AssessApiView):
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
 
-class PoamMilestoneCompleteApi(AssessApiView):
+class PoamMilestoneCompleteApi(ScopedApiView):
     access_function = poam_milestone_get_for_user
     permission = EDIT_RMF
 
@@ -154,7 +155,7 @@ class PoamMilestoneCompleteApi(AssessApiView):
         return Response(MilestoneSerializer(PoamMilestone.objects.get(pk=milestone.pk)).data)
 
 
-class PoamMilestoneApi(AssessApiView):
+class PoamMilestoneApi(ScopedApiView):
     """Remove a milestone not completed yet (a completed one is the record of progress)."""
 
     access_function = poam_milestone_get_for_user

@@ -9,11 +9,11 @@ from rest_framework.response import Response
 
 from assets.roles import MANAGE, VIEW
 from assets.selectors import organization_get_for_user
-from rmf.api.assessment._base import AssessApiView
 from rmf.api.assessment.serializers import RiskTableSerializer
 from rmf.risk import risk_matrix_for, risk_matrix_source
 from rmf.services.assessment import risk_matrix_reset, risk_matrix_set
 from workbench.api import raise_validation_error
+from workbench.views_access import ScopedApiView
 
 
 def risk_table_body(organization) -> dict:
@@ -28,7 +28,7 @@ def risk_table_body(organization) -> dict:
     ).data
 
 
-class RiskTableApi(AssessApiView):
+class RiskTableApi(ScopedApiView):
     """The table that gives a finding's level of risk from its likelihood and impact: the
     organization's own, else its nearest ancestor's, else SP 800-30's Table I-2 (GET). Set
     the organization's own table (PUT, its administrators): every likelihood by every
@@ -63,7 +63,7 @@ class RiskTableApi(AssessApiView):
         return Response(risk_table_body(self.scoped_object))
 
 
-class RiskTableResetApi(AssessApiView):
+class RiskTableResetApi(ScopedApiView):
     """Drop the organization's own table: it uses the one that applies above it again."""
 
     access_function = organization_get_for_user

@@ -79,7 +79,7 @@ class ControlAssessmentView(AssessmentView):
     """One control: its statement and the system's narratives to read, the SP 800-53A methods
     and objects, and a row per leaf objective saved all at once."""
 
-    post_permission = ASSESS
+    write_permission = ASSESS
 
     def get(self, request, pk, selected_pk):
         selected = control_in_scope_get(self.scoped_object, selected_pk)

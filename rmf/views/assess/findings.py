@@ -77,7 +77,7 @@ def risk_rows(cells: dict, likelihood: str = "", impact: str = "") -> list[dict]
 class FindingView(RmfView):
     access_function = finding_get_for_user
     permission = VIEW
-    post_permission = ASSESS
+    write_permission = ASSESS
 
     def get(self, request, pk):
         return self.render_finding()
@@ -154,7 +154,7 @@ class FindingView(RmfView):
 
 class FindingReassessView(FindingView):
     permission = ASSESS
-    post_permission = None
+    write_permission = None
     http_method_names = ["post"]
 
     def post(self, request, pk):
@@ -181,7 +181,7 @@ def _status(finding: Finding) -> str:
 
 class RemediationRecordView(FindingView):
     permission = EDIT_RMF
-    post_permission = None
+    write_permission = None
     http_method_names = ["post"]
 
     def post(self, request, pk):

@@ -202,7 +202,7 @@ PLAN_FIELDS = [
 class AssessmentPlanView(CycleView):
     """The plan: its form for the cycle's assigned assessors, read-only for everybody else."""
 
-    post_permission = ASSESS
+    write_permission = ASSESS
 
     def get(self, request, pk):
         return self._render(self._form())

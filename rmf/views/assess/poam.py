@@ -85,7 +85,7 @@ class PoamGenerateView(CycleView):
 class PoamItemView(RmfView):
     access_function = poam_item_get_for_user
     permission = VIEW
-    post_permission = EDIT_RMF
+    write_permission = EDIT_RMF
 
     def get(self, request, pk):
         return self.render_item()
@@ -158,7 +158,7 @@ class PoamItemView(RmfView):
 
 class PoamMilestoneAddView(PoamItemView):
     permission = EDIT_RMF
-    post_permission = None
+    write_permission = None
     http_method_names = ["post"]
 
     def post(self, request, pk):

@@ -19,7 +19,7 @@ from rmf.views.workflow import RmfView, show_error
 class RiskTableView(RmfView):
     access_function = organization_get_for_user
     permission = VIEW
-    post_permission = MANAGE
+    write_permission = MANAGE
 
     def get(self, request, pk):
         return self.render_table()
