@@ -40,8 +40,8 @@ from assets.services import (
     vendor_get_or_create,
 )
 
-# The system the demo "assessor" is granted, and nothing else.
-ASSESSED_SYSTEM = "TSCS"
+# The systems the demo "assessor" (an outside consultancy) is engaged for, and nothing else.
+ASSESSED_SYSTEMS = ("TSCS", "SSL", "WEB", "BAS")
 ASSESSOR_USERNAME = "assessor"
 AUTHORIZING_OFFICIAL = "ao"  # the city's authorizing official: the role reaches every agency
 
@@ -2562,9 +2562,10 @@ def seed_inventory() -> InventorySummary:
             summary.created_interconnections += 1
 
     assessor = people.get(ASSESSOR_USERNAME)
-    assessed = systems[ASSESSED_SYSTEM]
-    if assessor is not None and "assess_system" not in get_perms(assessor, assessed):
-        system_assessor_grant(actor=None, system=assessed, user=assessor)
+    for acronym in ASSESSED_SYSTEMS:
+        assessed = systems[acronym]
+        if assessor is not None and "assess_system" not in get_perms(assessor, assessed):
+            system_assessor_grant(actor=None, system=assessed, user=assessor)
 
     demo_systems = System.objects.filter(pk__in=[system.pk for system in systems.values()])
     summary.systems = demo_systems.count()

@@ -181,7 +181,8 @@ class Bench:
 
     def run(self) -> None:
         from rmf.models import SelectedControl, Step
-        from rmf.selectors.workflow import cycle_facts, portfolio_rows, portfolio_systems
+        from rmf.selectors.portfolio import portfolio_rows, portfolio_systems
+        from rmf.selectors.workflow import cycle_facts
         from rmf.services.selection import control_set_select
         from rmf.services.workflow import authorization_start
 

@@ -1,4 +1,15 @@
-from rmf.api import assessment, catalog, categorization, implementation, selection, workflow
+from rmf.api import (
+    assessment,
+    authorize,
+    catalog,
+    categorization,
+    implementation,
+    monitor,
+    poam_lists,
+    reporting,
+    selection,
+    workflow,
+)
 
 urlpatterns = [
     *catalog.urlpatterns,
@@ -7,4 +18,8 @@ urlpatterns = [
     *selection.urlpatterns,
     *implementation.urlpatterns,
     *assessment.urlpatterns,
+    *authorize.urlpatterns,
+    *reporting.urlpatterns,
+    *monitor.urlpatterns,
+    *poam_lists.urlpatterns,
 ]

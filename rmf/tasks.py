@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assets.roles import AUTHORIZE
+from assets.models import System
+from assets.roles import AUTHORIZE, EDIT_RMF
 from rmf.models import Step
 
 if TYPE_CHECKING:
@@ -28,6 +29,12 @@ class TaskSpec:
     signoff_perm: str | None = None
     # Tasks that must be done before the sign-off may be given.
     signoff_requires: tuple[str, ...] = ()
+    # What the task lacks while it is not signed, and the sign-off button's words.
+    signoff_missing: str = "the authorizing official's approval"
+    signoff_action: str = ""  # "Approve C-3" when empty
+    # A task with nothing to do while the cycle is as it is (M-7 while the system is in
+    # service): `idle` says so, in words, and the task is neither open nor done.
+    idle: Callable[["CycleFacts"], str] | None = None
 
 
 def _system_description(facts: "CycleFacts") -> list[str]:
@@ -59,7 +66,7 @@ def _approved(task: str) -> Callable[["CycleFacts"], list[str]]:
 
     def check(facts: "CycleFacts") -> list[str]:
         if task not in facts.signoffs:
-            return ["the authorizing official's approval"]
+            return [TASKS_BY_CODE[task].signoff_missing]
         if task == "C-3" and facts.categorization.changed_since_approval:
             return ["a new approval: the categorization changed after it was approved"]
         reopened = [
@@ -228,8 +235,120 @@ def _plan_of_action(facts: "CycleFacts") -> list[str]:
     return missing
 
 
-def _later(what: str) -> Callable[["CycleFacts"], list[str]]:
-    return lambda facts: [what]
+def _risk_determination(facts: "CycleFacts") -> list[str]:
+    if facts.authorize.risk_determination is None:
+        return ["the authorizing official's determination of the risk (R-2)"]
+    return []
+
+
+def _risk_response(facts: "CycleFacts") -> list[str]:
+    if facts.authorize.findings_without_response:
+        return [
+            "a risk response (accept, mitigate, avoid, share or transfer) for "
+            f"{facts.authorize.findings_without_response} finding(s) not closed"
+        ]
+    return []
+
+
+def _decision(facts: "CycleFacts") -> list[str]:
+    if facts.authorize.decision is None:
+        return ["the decision signed by the system's authorizing official"]
+    return []
+
+
+def _decision_reported(facts: "CycleFacts") -> list[str]:
+    if facts.authorize.decision is None:
+        return [
+            "a signed decision: it is then reported on the system page, in the portfolio and "
+            "in the organization's list of authorizations"
+        ]
+    return []
+
+
+def _changes_analysed(facts: "CycleFacts") -> list[str]:
+    if facts.monitor.changes_without_analysis:
+        return [
+            "a security impact analysis for "
+            f"{facts.monitor.changes_without_analysis} change record(s)"
+        ]
+    return []
+
+
+def _ongoing_assessments(facts: "CycleFacts") -> list[str]:
+    if facts.monitor.controls_overdue:
+        return [
+            f"ongoing assessments of {facts.monitor.controls_overdue} control(s) past their "
+            "monitoring frequency"
+        ]
+    return []
+
+
+def _ongoing_risk_response(facts: "CycleFacts") -> list[str]:
+    missing = _risk_response(facts)
+    if facts.monitor.poam_overdue:
+        missing.append(
+            f"progress on {facts.monitor.poam_overdue} overdue POA&M item(s): complete them, "
+            "reschedule them or have the risk accepted"
+        )
+    return missing
+
+
+def _package_updates(facts: "CycleFacts") -> list[str]:
+    decision = facts.authorize.decision
+    if decision is None:
+        return ["a signed authorization decision first (R-4)"]
+    if facts.package_changes:
+        from rmf.selectors.package import SECTIONS
+
+        changed = ", ".join(SECTIONS[key] for key in facts.package_changes)
+        return [
+            f"the authorizing official's review of the package: {changed} changed since the "
+            f"decision of {decision.decision_date:%Y-%m-%d}"
+        ]
+    return []
+
+
+def _status_reporting(facts: "CycleFacts") -> list[str]:
+    if facts.authorize.decision is None:
+        return ["a signed authorization decision first (R-4)"]
+    if facts.assessment.findings_incomplete or facts.assessment.poam_items_incomplete:
+        return [
+            "complete findings and POA&M items for the status report: a risk level for every "
+            "finding, a point of contact, completion date and milestone for every item"
+        ]
+    return []
+
+
+def _ongoing_authorization(facts: "CycleFacts") -> list[str]:
+    decision = facts.authorize.decision
+    if decision is None:
+        return ["a signed authorization decision first (R-4)"]
+    if decision.termination_date is None:
+        return []
+    days_left = (decision.termination_date - facts.today).days
+    if days_left < 0:
+        return [
+            f"a new authorization: this one expired on {decision.termination_date:%Y-%m-%d}; "
+            "start a new cycle"
+        ]
+    if days_left <= 90:
+        return [
+            f"the re-authorization planned: this authorization ends on "
+            f"{decision.termination_date:%Y-%m-%d}, in {days_left} day(s)"
+        ]
+    return []
+
+
+def _disposal(facts: "CycleFacts") -> list[str]:
+    if facts.system.status == System.Status.DISPOSED and not facts.system.retirement_date:
+        return ["the date the system was retired"]
+    return []
+
+
+def _in_service(facts: "CycleFacts") -> str:
+    if facts.system.status == System.Status.DISPOSED:
+        return ""
+    return "The system is in service: its disposal is recorded when it is retired."
 
 
 AO = "Authorizing official"
@@ -340,35 +459,56 @@ TASKS: tuple[TaskSpec, ...] = (
         Step.AUTHORIZE,
         "Authorization package",
         "System owner",
-        check=_later("the authorization package (Authorize step)"),
+        check=_approved("R-1"),
+        signoff_perm=EDIT_RMF,
+        signoff_requires=(
+            "C-1",
+            "C-2",
+            "C-3",
+            "S-1",
+            "S-2",
+            "S-3",
+            "S-4",
+            "S-5",
+            "S-6",
+            "I-1",
+            "I-2",
+            "A-1",
+            "A-2",
+            "A-3",
+            "A-4",
+            "A-5",
+            "A-6",
+        ),
+        signoff_missing="the system owner's submission of the package to the authorizing official",
     ),
     TaskSpec(
         "R-2",
         Step.AUTHORIZE,
         "Risk analysis and determination",
         AO,
-        check=_later("the risk determination (Authorize step)"),
+        check=_risk_determination,
     ),
     TaskSpec(
         "R-3",
         Step.AUTHORIZE,
         "Risk response",
         AO,
-        check=_later("the risk response (Authorize step)"),
+        check=_risk_response,
     ),
     TaskSpec(
         "R-4",
         Step.AUTHORIZE,
         "Authorization decision",
         AO,
-        check=_later("the authorization decision (Authorize step)"),
+        check=_decision,
     ),
     TaskSpec(
         "R-5",
         Step.AUTHORIZE,
         "Authorization reporting",
         AO,
-        check=_later("the decision reported (Authorize step)"),
+        check=_decision_reported,
     ),
     TaskSpec(
         "M-1",
@@ -376,7 +516,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "System and environment changes",
         "System owner",
         required=False,
-        check=_later("change records (Monitor step)"),
+        check=_changes_analysed,
     ),
     TaskSpec(
         "M-2",
@@ -384,7 +524,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "Ongoing assessments",
         "Assessor",
         required=False,
-        check=_later("ongoing assessments (Monitor step)"),
+        check=_ongoing_assessments,
     ),
     TaskSpec(
         "M-3",
@@ -392,7 +532,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "Ongoing risk response",
         "System owner",
         required=False,
-        check=_later("ongoing risk response (Monitor step)"),
+        check=_ongoing_risk_response,
     ),
     TaskSpec(
         "M-4",
@@ -400,7 +540,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "Authorization package updates",
         "System owner",
         required=False,
-        check=_later("package updates (Monitor step)"),
+        check=_package_updates,
     ),
     TaskSpec(
         "M-5",
@@ -408,7 +548,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "Security and privacy reporting",
         "System owner",
         required=False,
-        check=_later("status reports (Monitor step)"),
+        check=_status_reporting,
     ),
     TaskSpec(
         "M-6",
@@ -416,7 +556,7 @@ TASKS: tuple[TaskSpec, ...] = (
         "Ongoing authorization",
         AO,
         required=False,
-        check=_later("ongoing authorization (Monitor step)"),
+        check=_ongoing_authorization,
     ),
     TaskSpec(
         "M-7",
@@ -424,7 +564,15 @@ TASKS: tuple[TaskSpec, ...] = (
         "System disposal",
         "System owner",
         required=False,
-        check=_later("a disposal record (Monitor step)"),
+        check=_disposal,
+        idle=_in_service,
     ),
 )
 TASKS_BY_CODE = {task.code: task for task in TASKS}
+
+
+def signoff_permission(task) -> str:
+    """The permission a sign-off of `task` needs (AUTHORIZE for an unknown task or one settled
+    by the data: the strictest; the service refuses those anyway)."""
+    spec = TASKS_BY_CODE.get(str(task or ""))
+    return spec.signoff_perm if spec is not None and spec.signoff_perm else AUTHORIZE

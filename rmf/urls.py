@@ -1,6 +1,19 @@
 from django.urls import path
 
-from rmf.views import assess, catalog, categorize, evidence, implement, portfolio, select, workflow
+from rmf.views import (
+    assess,
+    authorize,
+    catalog,
+    categorize,
+    evidence,
+    implement,
+    monitor,
+    poam_lists,
+    portfolio,
+    reporting,
+    select,
+    workflow,
+)
 
 app_name = "rmf"
 urlpatterns = [
@@ -15,4 +28,8 @@ urlpatterns = [
     *implement.urlpatterns,
     *evidence.urlpatterns,
     *assess.urlpatterns,
+    *authorize.urlpatterns,
+    *monitor.urlpatterns,
+    *reporting.urlpatterns,
+    *poam_lists.urlpatterns,
 ]

@@ -26,6 +26,28 @@ def django_db_setup(django_db_setup, django_db_blocker, nist_dir):
         call_command("load_catalogs", dir=str(nist_dir), stdout=io.StringIO())
 
 
+@pytest.fixture(scope="module")
+def demo_seeded(django_db_setup, django_db_blocker) -> str:
+    """`manage.py seed_demo` once for a whole module (it takes half a minute), inside a
+    transaction rolled back when the module is done; each test of the module runs in a
+    savepoint of it (the `db` fixture), so what a test changes is undone after it."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    # The tests' fast hasher (see `_fast_password_hashing`), set before the demo users exist.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast:
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
 def catalogs(db):
     """For tests that need the catalogs after a transactional test flushed them."""
@@ -53,6 +75,14 @@ def api_client():
 def _fast_password_hashing(settings):
     # Personas create several users per test; the production hasher would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Counts kept in the cache (wrong passwords at signing) must not leak from test to test.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from assets.models import Organization, System
 from rmf.models import Authorization, MonitoringFrequency, SelectedControl, Step
-from rmf.selectors.workflow import (
-    cycle_facts,
-    cycle_facts_bulk,
-    portfolio_rows,
-    portfolio_systems,
-)
+from rmf.selectors.portfolio import portfolio_rows, portfolio_systems
+from rmf.selectors.workflow import cycle_facts, cycle_facts_bulk
 from rmf.services.categorization import impact_adjust
 from rmf.services.selection import (
     control_allocate,

@@ -22,12 +22,16 @@ class _ScopedObject:
     url_kwarg: ClassVar[str] = "pk"
     scoped_object: Any
 
-    def load_scoped_object(self, request, kwargs) -> None:
-        perm = self.permission
+    def required_permission(self, request) -> str:
+        """The permission this request needs. A view whose permission depends on what is
+        posted (a sign-off: the task's own permission, from the task table) overrides this."""
         if request.method not in SAFE_METHODS and self.write_permission:
-            perm = self.write_permission
+            return self.write_permission
+        return self.permission
+
+    def load_scoped_object(self, request, kwargs) -> None:
         self.scoped_object = type(self).access_function(
-            request.user, kwargs[self.url_kwarg], perm=perm
+            request.user, kwargs[self.url_kwarg], perm=self.required_permission(request)
         )
 
 

@@ -14,8 +14,9 @@ from rest_framework.response import Response
 
 from assets.api.inventory_serializers import NamedChoiceField
 from assets.models import ImpactLevel, System
-from assets.roles import AUTHORIZE, EDIT_RMF, VIEW
+from assets.roles import EDIT_RMF, VIEW
 from assets.selectors import in_organization_subtree, system_get_for_user
+from rmf.api.serializers_reporting import DecisionStatusSerializer
 from rmf.api.serializers_workflow import (
     CYCLE_RELATED,
     AuthorizationListItemSerializer,
@@ -27,12 +28,11 @@ from rmf.api.serializers_workflow import (
     TaskStateSerializer,
 )
 from rmf.models import Authorization, Step
+from rmf.selectors.portfolio import portfolio_rows, portfolio_systems
 from rmf.selectors.workflow import (
     authorization_get_for_user,
     authorization_list_for_user,
     cycle_facts,
-    portfolio_rows,
-    portfolio_systems,
 )
 from rmf.services.workflow import (
     authorization_advance,
@@ -41,6 +41,7 @@ from rmf.services.workflow import (
     task_signoff,
     task_signoff_withdraw,
 )
+from rmf.tasks import signoff_permission
 from workbench.api import raise_validation_error
 from workbench.views_access import ScopedApiView
 
@@ -186,13 +187,22 @@ class AuthorizationStepBackApi(ScopedApiView):
         return cycle_detail_response(self.scoped_object.pk)
 
 
-class TaskSignoffApi(ScopedApiView):
-    """The authorizing official signs a task off: C-3 approves the categorization (and
-    freezes it for the cycle), S-6 approves the plan. Refused while what it reviews is
-    incomplete, or when it is already signed."""
+class SignoffPermissionMixin:
+    """Posting a sign-off needs the permission of the task posted (from the task table)."""
+
+    def required_permission(self, request) -> str:
+        task = request.data.get("task") if hasattr(request.data, "get") else None
+        return signoff_permission(task)
+
+
+class TaskSignoffApi(SignoffPermissionMixin, ScopedApiView):
+    """A responsible role signs a task off: the authorizing official approves the
+    categorization (C-3, which freezes it for the cycle) and the plan (S-6); the system team
+    submits the package (R-1). Refused while what it reviews is incomplete, or when it is
+    already signed."""
 
     access_function = authorization_get_for_user
-    permission = AUTHORIZE
+    permission = VIEW
 
     class TaskSignoffInputSerializer(serializers.Serializer):
         task = serializers.CharField(max_length=8, help_text='An SP 800-37 task, e.g. "C-3".')
@@ -211,11 +221,11 @@ class TaskSignoffApi(ScopedApiView):
         return cycle_detail_response(self.scoped_object.pk, status_code=status.HTTP_201_CREATED)
 
 
-class TaskSignoffWithdrawApi(ScopedApiView):
+class TaskSignoffWithdrawApi(SignoffPermissionMixin, ScopedApiView):
     """Withdraw a sign-off (e.g. so that the categorization may change), with the reason."""
 
     access_function = authorization_get_for_user
-    permission = AUTHORIZE
+    permission = VIEW
 
     class TaskSignoffWithdrawInputSerializer(serializers.Serializer):
         task = serializers.CharField(max_length=8, help_text='An SP 800-37 task, e.g. "C-3".')
@@ -267,6 +277,9 @@ class PortfolioRowSerializer(serializers.Serializer):
         help_text="The current cycle's security categorization (overall impact).",
     )
     open_tasks = serializers.SerializerMethodField()
+    authorization_status = DecisionStatusSerializer(
+        source="decision", help_text="The system's authorization: its effective decision."
+    )
 
     @extend_schema_field(NamedChoiceField(PortfolioStep))
     def get_step(self, row) -> str:

@@ -12,6 +12,12 @@ from rmf.models.assessment import (
     RiskMatrix,
     RiskScale,
 )
+from rmf.models.authorize import (
+    AuthorizationDecision,
+    RiskDetermination,
+    RiskResponse,
+    RiskResponseKind,
+)
 from rmf.models.catalog import (
     Baseline,
     BaselineControl,
@@ -27,6 +33,7 @@ from rmf.models.implementation import (
     ImplementationNarrative,
     ImplementationStatus,
 )
+from rmf.models.monitor import ChangeRecord
 from rmf.models.selection import (
     MONITORING_DAYS,
     ControlSelection,
@@ -39,6 +46,11 @@ from rmf.models.selection import (
 from rmf.models.workflow import STEP_ORDER, Authorization, Step, StepTransition, TaskSignoff
 
 __all__ = [
+    "AuthorizationDecision",
+    "ChangeRecord",
+    "RiskDetermination",
+    "RiskResponse",
+    "RiskResponseKind",
     "RISK_ORDER",
     "Assessment",
     "AssessmentMethod",

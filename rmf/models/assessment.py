@@ -271,13 +271,32 @@ class PoamItem(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Completion (Monitor): with evidence from the library, or an assessor's re-check.
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closure_note = models.TextField(blank=True)
+    closure_evidence = models.ManyToManyField(
+        "rmf.Evidence", blank=True, related_name="poam_closures"
+    )
+    rechecked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rechecked_at = models.DateTimeField(null=True, blank=True)
+    # Risk acceptance (Monitor): the authorizing official's decision and why.
+    risk_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    risk_accepted_at = models.DateTimeField(null=True, blank=True)
+    risk_acceptance_rationale = models.TextField(blank=True)
 
     class Meta:
         ordering = ["authorization", "number"]
         constraints = [
             models.UniqueConstraint(fields=["authorization", "number"], name="uniq_poam_number")
         ]
+        indexes = [models.Index(fields=["status", "scheduled_completion"])]
 
     def __str__(self) -> str:
         return f"POAM-{self.number:03d}"

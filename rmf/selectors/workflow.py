@@ -1,4 +1,4 @@
-"""Reads of RMF cycles: access, the computed categorization, task states, gates, the portfolio.
+"""Reads of RMF cycles: access, the computed categorization, task states, gates.
 
 Everything a page needs for many cycles is loaded in bulk (`cycle_facts_bulk`): a fixed number
 of queries whatever the number of systems, information types or controls.
@@ -7,8 +7,10 @@ of queries whatever the number of systems, information types or controls.
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from assets.models import (
     Component,
@@ -17,7 +19,7 @@ from assets.models import (
     SystemInformationType,
 )
 from assets.roles import VIEW
-from assets.selectors import in_organization_subtree, system_list_for_user, user_can
+from assets.selectors import system_list_for_user, user_can
 from rmf.impact import OBJECTIVES, high_water_mark, sc_notation
 from rmf.models import (
     STEP_ORDER,
@@ -36,6 +38,9 @@ from rmf.models import (
     TaskSignoff,
 )
 from rmf.selectors.assessment_facts import AssessmentSummary, assessment_summaries_bulk
+from rmf.selectors.authorize_facts import AuthorizeSummary, authorize_summaries_bulk
+from rmf.selectors.monitor_facts import MonitorSummary, monitor_summaries_bulk
+from rmf.selectors.package import package_changes_bulk
 from rmf.tasks import TASKS, TASKS_BY_CODE, TaskSpec
 from workbench.access import get_or_404
 
@@ -266,6 +271,12 @@ class CycleFacts:
     signoffs: dict[str, TaskSignoff]
     # The cycle's initial assessment (A-1 to A-6).
     assessment: AssessmentSummary = field(default_factory=AssessmentSummary)
+    # Authorize (R-1 to R-5) and Monitor (M-1 to M-7).
+    authorize: AuthorizeSummary = field(default_factory=AuthorizeSummary)
+    monitor: MonitorSummary = field(default_factory=MonitorSummary)
+    # For a cycle in Monitor with a decision: the package sections changed since signing.
+    package_changes: list[str] = field(default_factory=list)
+    today: date = field(default_factory=timezone.localdate)
 
     @property
     def matching_baselines(self) -> list[str]:
@@ -365,6 +376,33 @@ def _narrative_gaps(ids: list[int]) -> dict[int, dict[str, int]]:
     }
 
 
+def categorizations_bulk(authorizations: list[Authorization]) -> dict[int, CategorizationResult]:
+    """The computed categorization of each cycle, in three queries."""
+    ids = [authorization.pk for authorization in authorizations]
+    system_ids = [authorization.system_id for authorization in authorizations]
+    links: dict[int, list[SystemInformationType]] = defaultdict(list)
+    for link in SystemInformationType.objects.filter(system__in=system_ids).select_related(
+        "catalog_type", "organization_type"
+    ):
+        links[link.system_id].append(link)
+    categorizations = {
+        c.authorization_id: c for c in Categorization.objects.filter(authorization__in=ids)
+    }
+    adjustments: dict[int, list[ImpactAdjustment]] = defaultdict(list)
+    for adjustment in ImpactAdjustment.objects.filter(categorization__authorization__in=ids):
+        categorization_id = adjustment.categorization_id
+        adjustments[categorization_id].append(adjustment)
+    results = {}
+    for authorization in authorizations:
+        categorization = categorizations.get(authorization.pk)
+        results[authorization.pk] = _categorize(
+            links[authorization.system_id],
+            adjustments[categorization.pk] if categorization else [],
+            categorization,
+        )
+    return results
+
+
 def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFacts]:
     """Facts of many cycles in a fixed number of queries. `authorizations` must come with
     `system__organization` selected."""
@@ -378,18 +416,7 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
         .annotate(n=Count("pk"))
         .values_list("system", "n")
     )
-    links: dict[int, list[SystemInformationType]] = defaultdict(list)
-    for link in SystemInformationType.objects.filter(system__in=system_ids).select_related(
-        "catalog_type", "organization_type"
-    ):
-        links[link.system_id].append(link)
-    categorizations = {
-        c.authorization_id: c for c in Categorization.objects.filter(authorization__in=ids)
-    }
-    adjustments: dict[int, list[ImpactAdjustment]] = defaultdict(list)
-    for adjustment in ImpactAdjustment.objects.filter(categorization__authorization__in=ids):
-        categorization_id = adjustment.categorization_id
-        adjustments[categorization_id].append(adjustment)
+    categorized = categorizations_bulk(authorizations)
     selections = {
         row["authorization"]: row
         for row in SelectedControl.objects.filter(authorization__in=ids)
@@ -445,20 +472,28 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
     for signoff in TaskSignoff.objects.filter(authorization__in=ids).select_related("signed_by"):
         signoffs[signoff.authorization_id][signoff.task] = signoff
     assessments = assessment_summaries_bulk([a for a in authorizations if a.pk in assess_work])
+    today = timezone.localdate()
+    authorize = authorize_summaries_bulk(
+        [a.pk for a in authorizations if STEP_ORDER.index(a.step) >= STEP_ORDER.index("authorize")]
+    )
+    monitoring = [a.pk for a in authorizations if a.step == "monitor"]
+    monitor = monitor_summaries_bulk(monitoring, today)
+    by_pk = {authorization.pk: authorization for authorization in authorizations}
+    decisions = []
+    for pk, summary in authorize.items():
+        if pk in monitor and summary.decision is not None:
+            summary.decision.authorization = by_pk[pk]
+            decisions.append(summary.decision)
+    package_changes = package_changes_bulk(decisions)
     facts = {}
     for authorization in authorizations:
-        categorization = categorizations.get(authorization.pk)
         selection_row = selections.get(authorization.pk, {})
         total_parameters, missing_parameters = parameter_counts[authorization.pk]
         facts[authorization.pk] = CycleFacts(
             authorization=authorization,
             system=authorization.system,
             component_count=component_counts.get(authorization.system_id, 0),
-            categorization=_categorize(
-                links[authorization.system_id],
-                adjustments[categorization.pk] if categorization else [],
-                categorization,
-            ),
+            categorization=categorized[authorization.pk],
             selection=SelectionSummary(
                 baselines=baselines.get(authorization.pk, []),
                 in_baseline=selection_row.get("in_baseline", 0),
@@ -477,6 +512,10 @@ def cycle_facts_bulk(authorizations: list[Authorization]) -> dict[int, CycleFact
             ),
             signoffs=signoffs[authorization.pk],
             assessment=assessments.get(authorization.pk) or AssessmentSummary(),
+            authorize=authorize.get(authorization.pk) or AuthorizeSummary(),
+            monitor=monitor.get(authorization.pk) or MonitorSummary(),
+            package_changes=package_changes.get(authorization.pk, []),
+            today=today,
         )
     return facts
 
@@ -493,6 +532,8 @@ class TaskState:
     spec: TaskSpec
     missing: list[str]
     signoff: TaskSignoff | None
+    # Why there is nothing to do yet (M-7 while in service): shown instead of "done".
+    idle: str = ""
 
     @property
     def done(self) -> bool:
@@ -509,6 +550,7 @@ def task_states(facts: CycleFacts) -> list[TaskState]:
             spec=spec,
             missing=spec.check(facts) if spec.check else [],
             signoff=facts.signoffs.get(spec.code),
+            idle=spec.idle(facts) if spec.idle else "",
         )
         for spec in TASKS
     ]
@@ -527,67 +569,3 @@ def gate_missing(facts: CycleFacts) -> list[TaskState]:
         for state in tasks_of_step(facts, facts.authorization.step)
         if state.spec.required and not state.done
     ]
-
-
-# --- portfolio ------------------------------------------------------------------------------
-
-
-@dataclass
-class PortfolioRow:
-    system: System
-    authorization: Authorization | None
-    open_tasks: list[TaskState]
-    facts: CycleFacts | None = None  # of the current cycle: categorization, control counts
-
-    @property
-    def not_started(self) -> bool:
-        return self.authorization is None
-
-
-def portfolio_systems(
-    user, *, step: str = "", organization: int | None = None, kind: str = ""
-) -> QuerySet[System]:
-    """The systems `user` may see, filtered by the step of their current cycle ("not_started":
-    none yet; disposed systems never start one, so they are not listed there)."""
-    systems = system_list_for_user(user).select_related(
-        "organization", "system_owner", "isso", "authorizing_official"
-    )
-    if organization is not None:
-        systems = systems.filter(in_organization_subtree(organization))
-    if kind:
-        systems = systems.filter(kind=kind)
-    if step == "not_started":
-        systems = systems.exclude(authorizations__is_current=True).exclude(
-            status=System.Status.DISPOSED
-        )
-    elif step:
-        systems = systems.filter(authorizations__is_current=True, authorizations__step=step)
-    return systems.order_by("organization__path", "acronym", "pk")
-
-
-def portfolio_rows(systems: list[System]) -> list[PortfolioRow]:
-    """Rows for one page of systems: their current cycle, its facts and the open tasks of its
-    step, in a fixed number of queries. A disposed system's cycle is kept read-only and has no
-    open tasks."""
-    current = {
-        authorization.system_id: authorization
-        for authorization in Authorization.objects.filter(
-            system__in=[system.pk for system in systems], is_current=True
-        ).select_related("system__organization")
-    }
-    facts = cycle_facts_bulk(list(current.values()))
-    rows = []
-    for system in systems:
-        authorization = current.get(system.pk)
-        cycle = facts[authorization.pk] if authorization is not None else None
-        open_tasks = []
-        if cycle is not None and cycle.is_open:
-            open_tasks = [
-                state for state in tasks_of_step(cycle, authorization.step) if not state.done
-            ]
-        rows.append(
-            PortfolioRow(
-                system=system, authorization=authorization, open_tasks=open_tasks, facts=cycle
-            )
-        )
-    return rows

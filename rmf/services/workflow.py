@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assets.audit import audit_record
 from assets.models import System
+from assets.roles import AUTHORIZE
 from rmf.models import (
     STEP_ORDER,
     Authorization,
@@ -173,9 +174,14 @@ def _carry_forward(
 
 def _check_signoff_permission(actor, authorization: Authorization, task: str) -> None:
     if not can_sign_off(actor, authorization, task):
+        spec = TASKS_BY_CODE[task]
+        who = (
+            "an authorizing official"
+            if spec.signoff_perm == AUTHORIZE
+            else "the system owner or a member of the system's team"
+        )
         raise PermissionDenied(
-            f"Only an authorizing official of {authorization.system.organization} signs {task} "
-            "off or withdraws it."
+            f"Only {who} of {authorization.system.organization} signs {task} off or withdraws it."
         )
 
 
@@ -293,7 +299,15 @@ def authorization_advance(
     index = STEP_ORDER.index(authorization.step)
     if index == len(STEP_ORDER) - 1:
         raise ValidationError("Monitor is the last step of the cycle.")
-    missing = gate_missing(cycle_facts(authorization))
+    facts = cycle_facts(authorization)
+    missing = gate_missing(facts)
+    decision = facts.authorize.decision
+    if not missing and decision is not None and not decision.permits_operation:
+        raise ValidationError(
+            "The authorizing official denied the authorization on "
+            f"{decision.decision_date:%Y-%m-%d}: the system does not move on to Monitor. "
+            "Remediate the weaknesses and start a new cycle for a new decision."
+        )
     if missing:
         raise ValidationError(
             f"The cycle cannot move on to {Step(STEP_ORDER[index + 1]).label} yet. Still needed: "

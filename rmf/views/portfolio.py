@@ -22,7 +22,7 @@ from rmf.selectors.pages import (
     parameter_defaults_for,
     responsible_people,
 )
-from rmf.selectors.workflow import portfolio_rows, portfolio_systems
+from rmf.selectors.portfolio import portfolio_rows, portfolio_systems
 from rmf.services.selection import organization_parameter_default_set
 from rmf.views.workflow import show_error
 from workbench.views_access import ScopedView

@@ -26,7 +26,7 @@ from rmf.services.workflow import (
     task_signoff,
     task_signoff_withdraw,
 )
-from rmf.tasks import TASKS
+from rmf.tasks import TASKS, TASKS_BY_CODE, signoff_permission
 from workbench.views_access import ScopedView
 
 SIGNOFF_TASKS = [spec for spec in TASKS if spec.signoff_perm]
@@ -118,14 +118,17 @@ def render_cycle(request, authorization: Authorization, status: int = 200, **for
     earlier = earlier_steps(authorization)
     reached = STEP_ORDER[: STEP_ORDER.index(authorization.step) + 1]
     # A sign-off is given in its step or later, and again when what it approved has changed.
+    permissions = permissions_on(request.user, system)
+    holds = {AUTHORIZE: permissions["can_authorize"], EDIT_RMF: permissions["can_edit"]}
     signoff_forms = {
         spec.code: SignoffForm(initial={"task": spec.code})
         for spec in SIGNOFF_TASKS
-        if spec.step in reached and not states[spec.code].done
+        if spec.step in reached and not states[spec.code].done and holds[spec.signoff_perm]
     }
     withdraw_forms = {
         code: forms.get(f"withdraw_{code}") or WithdrawForm(initial={"task": code})
         for code in facts.signoffs
+        if code in TASKS_BY_CODE and holds[TASKS_BY_CODE[code].signoff_perm]
     }
     for box in boxes:
         for task in box.tasks:
@@ -144,7 +147,8 @@ def render_cycle(request, authorization: Authorization, status: int = 200, **for
         or (StepBackForm(earlier=earlier) if earlier else None),
         "history": cycle_history(authorization),
         "is_open": facts.is_open,
-        **permissions_on(request.user, system),
+        "can_sign": permissions["can_authorize"] or permissions["can_edit"],
+        **permissions,
     }
     return render(request, "rmf/workflow/authorization_detail.html", context, status=status)
 
@@ -189,9 +193,17 @@ class AuthorizationStepBackView(CycleView):
         return render_cycle(request, authorization, 400, step_back=form)
 
 
-class TaskSignoffView(CycleView):
-    permission = AUTHORIZE
+class SignoffPermissionMixin:
+    """Sign-off views: posting needs the permission of the task posted (R-1 is the system
+    team's, C-3 and S-6 the authorizing official's)."""
 
+    def required_permission(self, request) -> str:
+        if request.method == "POST":
+            return signoff_permission(request.POST.get("task"))
+        return super().required_permission(request)
+
+
+class TaskSignoffView(SignoffPermissionMixin, CycleView):
     def post(self, request, pk):
         form = SignoffForm(request.POST)
         if form.is_valid():
@@ -212,9 +224,7 @@ class TaskSignoffView(CycleView):
         return redirect("rmf:authorization_detail", pk=pk)
 
 
-class TaskSignoffWithdrawView(CycleView):
-    permission = AUTHORIZE
-
+class TaskSignoffWithdrawView(SignoffPermissionMixin, CycleView):
     def post(self, request, pk):
         form = WithdrawForm(request.POST)
         if form.is_valid():

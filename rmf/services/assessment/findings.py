@@ -209,9 +209,20 @@ def _close(actor, finding: Finding, authorization: Authorization, reason: str) -
     if item is not None and item.status in OPEN_ITEM:
         before = item.status
         item.status = PoamItem.Status.COMPLETED
-        item.closed_at = now
+        item.closed_at = item.rechecked_at = now
+        item.closed_by = item.rechecked_by = author  # the assessor's re-check closed it
         item.version += 1
-        item.save(update_fields=["status", "closed_at", "version", "updated_at"])
+        item.save(
+            update_fields=[
+                "status",
+                "closed_at",
+                "closed_by",
+                "rechecked_at",
+                "rechecked_by",
+                "version",
+                "updated_at",
+            ]
+        )
         audit(
             actor,
             "poam_item_update",

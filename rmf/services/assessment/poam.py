@@ -1,7 +1,9 @@
 """A-6, the plan of action and milestones: one item per weakness not closed by the end of the
 assessment, with who answers for it, the resources it needs, when it will be done and the
-milestones on the way. The system team (EDIT_RMF) keeps it; risk acceptance and completion are
-the Monitor step's decisions (and completion follows a satisfied re-assessment)."""
+milestones on the way. The system team (EDIT_RMF) keeps it from the Assess step on, through
+Authorize and Monitor, while an item is open or ongoing. Settling an item (adding one by hand,
+accepting its risk, completing it with evidence or an assessor's re-check) is in
+`rmf.services.poam_management`; a settled item is kept as it was decided."""
 
 from datetime import date
 from typing import Any
@@ -96,7 +98,8 @@ def _editable_item(item: PoamItem) -> tuple[PoamItem, Authorization]:
     return item, authorization
 
 
-def _item_values(item: PoamItem) -> dict[str, Any]:
+def poam_item_values(item: PoamItem) -> dict[str, Any]:
+    """What a conflict shows of the item as saved."""
     return {
         "point_of_contact": item.point_of_contact,
         "resources": item.resources,
@@ -121,15 +124,16 @@ def poam_item_update(
     `expected_version`, a save by someone else meanwhile raises `PoamItemConflict`."""
     item, authorization = _editable_item(item)
     if expected_version and expected_version != item.version:
-        raise PoamItemConflict(current=_item_values(item), current_version=item.version)
+        raise PoamItemConflict(current=poam_item_values(item), current_version=item.version)
     errors = {}
     point_of_contact = (point_of_contact or "").strip()
     if len(point_of_contact) > 200:
         errors["point_of_contact"] = "Keep the point of contact under 200 characters."
     if status not in EDITABLE:
         errors["status"] = (
-            "An item is open or ongoing here; risk acceptance and completion are decided in "
-            "the Monitor step."
+            "Set an item open or ongoing here. Completing it (with evidence, or an assessor's "
+            "re-check) and accepting its risk (the authorizing official) are separate actions "
+            "on its page, in the Monitor step."
         )
     if (
         scheduled_completion is not None
@@ -139,12 +143,12 @@ def poam_item_update(
         errors["scheduled_completion"] = "Schedule the completion for today or later."
     if errors:
         raise ValidationError(errors)
-    before = _item_values(item)
+    before = poam_item_values(item)
     item.point_of_contact = point_of_contact
     item.resources = (resources or "").strip()
     item.scheduled_completion = scheduled_completion
     item.status = status
-    after = _item_values(item)
+    after = poam_item_values(item)
     if after == before:
         return item
     item.version += 1
@@ -174,7 +178,8 @@ def poam_milestone_add(*, actor, item: PoamItem, description: str, due_on: date)
         "poam_milestone_add",
         milestone,
         authorization,
-        after={"item": item.code, "description": description, "due_on": due_on},
+        # The item's id lets its history find the milestone even once it is removed.
+        after={"item": item.code, "item_id": item.pk, "description": description, "due_on": due_on},
     )
     return milestone
 
@@ -223,6 +228,7 @@ def poam_milestone_remove(*, actor, milestone: PoamMilestone) -> None:
         authorization,
         before={
             "item": milestone.item.code,
+            "item_id": milestone.item_id,
             "description": milestone.description,
             "due_on": milestone.due_on,
         },

@@ -302,6 +302,9 @@ def _plan_value(value) -> str:
 
 
 class AssessmentPlanApproveView(RmfView):
+    """The authorizing official approves a plan: the initial assessment's, back to the Assess
+    page, or an ongoing assessment's (Monitor, M-2), back to the Monitor page."""
+
     access_function = assessment_get_for_user
     permission = AUTHORIZE
     http_method_names = ["post"]
@@ -318,7 +321,8 @@ class AssessmentPlanApproveView(RmfView):
             show_error(request, None, error)
         else:
             messages.success(request, f"The plan of “{assessment.title}” is approved.")
-        return redirect("rmf:assess", pk=assessment.authorization_id)
+        back = "rmf:monitor" if assessment.kind == assessment.Kind.ONGOING else "rmf:assess"
+        return redirect(back, pk=assessment.authorization_id)
 
 
 urlpatterns = [

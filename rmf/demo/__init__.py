@@ -5,9 +5,12 @@ started; several are in Categorize with part of the work done (adjusted impacts,
 waiting for the owner to move on); some are in Select with the baseline chosen and part of the
 tailoring, allocation, frequencies and parameter values done; after the authorizing official
 ("ao") approved their categorization (C-3) and plan (S-6), the city's general support system is
-half-way through Implement, and the traffic signal system is in Assess with a complete
-assessment by the demo assessor: findings, a remediation re-assessed, the POA&M
-(rmf.demo_assessment).
+half-way through Implement. Four systems went through every step to Monitor: the traffic
+signal system, assessed by the demo assessor (findings, a remediation re-assessed, the POA&M;
+rmf.demo.assessment) and authorized today with conditions, and three smaller systems authorized
+earlier, one of them now expired (rmf.demo.authorize); their Monitor work (changes, an ongoing
+assessment, POA&M progress) is in rmf.demo.monitor. The cycles themselves are data
+(rmf.demo.cycles).
 
 Everything is written through the rmf services, as the people of the demo would (owners start
 and categorize, ISSOs tailor, the city administrator sets the city's parameter defaults, the
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from assets.demo import CITY, STATE
 from assets.demo_inventory import (
@@ -30,14 +34,14 @@ from assets.demo_inventory import (
     SYSTEMS,
 )
 from assets.models import Organization, System
-from rmf.demo_assessment import seed_assessment, seed_implementation
+from rmf.demo.assessment import seed_assessment, seed_implementation
+from rmf.demo.authorize import seed_authorization
+from rmf.demo.cycles import CYCLES, DemoCycle
+from rmf.demo.monitor import seed_monitoring
 from rmf.models import (
     Authorization,
     BaselineControl,
     ControlParameter,
-    Designation,
-    ImplementationStatus,
-    MonitoringFrequency,
     SelectedControl,
     Step,
 )
@@ -54,254 +58,6 @@ from rmf.services.selection import (
 from rmf.services.workflow import authorization_advance, authorization_start, task_signoff
 
 CITY_ADMIN = "admin"
-SCOPED_OUT = SelectedControl.Tailoring.SCOPED_OUT
-COMPENSATING = SelectedControl.Tailoring.COMPENSATING
-Frequency = MonitoringFrequency
-Status = ImplementationStatus
-
-
-@dataclass(frozen=True)
-class DemoAdjustment:
-    information_type: str  # SP 800-60 id of one of the system's types
-    objective: str
-    level: str
-    justification: str
-
-
-@dataclass(frozen=True)
-class DemoAllocation:
-    controls: tuple[str, ...]  # control ids
-    designation: str
-    provider: str  # acronym of the providing demo system
-
-
-@dataclass(frozen=True, kw_only=True)
-class DemoCycle:
-    """Where one demo system's first cycle stands, and the work done to get there."""
-
-    acronym: str
-    step: str
-    adjustments: tuple[DemoAdjustment, ...] = ()
-    # In Categorize: the authorizing official approved, the owner has not moved on yet.
-    categorization_approved: bool = False
-    removals: tuple[tuple[str, str, str], ...] = ()  # (control, scoped_out/compensating, why)
-    additions: tuple[tuple[str, str], ...] = ()  # (control, why)
-    allocations: tuple[DemoAllocation, ...] = ()
-    # (family or "" for every control, frequency), applied in order.
-    frequencies: tuple[tuple[str, str], ...] = ()
-    # Families whose parameters get the system's own values; "*" for all of them.
-    parameter_families: tuple[str, ...] = ()
-    # Implement: (family or "*", status) applied in order, and the families with narratives.
-    statuses: tuple[tuple[str, str], ...] = ()
-    narrated: tuple[str, ...] = ()
-    note: str = field(default="")
-
-
-IDENTITY = DemoAllocation(("ia-2", "ia-5", "ac-7"), Designation.HYBRID, "IDP")
-NETWORK = DemoAllocation(("sc-7", "sc-5"), Designation.HYBRID, "GSS")
-LOGGING = DemoAllocation(("au-6", "si-4"), Designation.HYBRID, "SIEM")
-TRAINING = DemoAllocation(("at-2", "at-3"), Designation.COMMON, "HRP")
-
-CYCLES: list[DemoCycle] = [
-    # --------------------------------------------------------------- Implement (C-3 and S-6)
-    DemoCycle(
-        acronym="GSS",
-        step=Step.IMPLEMENT,
-        removals=(
-            (
-                "pe-17",
-                SCOPED_OUT,
-                "No city staff work on the network from alternate work sites; remote "
-                "administration goes through the identity provider's privileged access.",
-            ),
-        ),
-        additions=(
-            (
-                "sc-7.18",
-                "The data center firewalls fail closed: a city policy for every boundary device.",
-            ),
-        ),
-        allocations=(
-            DemoAllocation(("ia-2", "ia-5"), Designation.HYBRID, "IDP"),
-            LOGGING,
-            TRAINING,
-        ),
-        frequencies=(
-            ("", Frequency.ANNUAL),
-            ("ac", Frequency.QUARTERLY),
-            ("au", Frequency.CONTINUOUS),
-            ("si", Frequency.MONTHLY),
-        ),
-        parameter_families=("*",),
-        # Half-way: the access, audit, identification and network families documented, the
-        # contingency plan still planned, supply chain partly in place.
-        statuses=(
-            ("ac", Status.IMPLEMENTED),
-            ("au", Status.IMPLEMENTED),
-            ("ia", Status.IMPLEMENTED),
-            ("sc", Status.IMPLEMENTED),
-            ("cm", Status.PARTIAL),
-            ("cp", Status.PLANNED),
-            ("sr", Status.PARTIAL),
-        ),
-        narrated=("ac", "au", "ia"),
-    ),
-    DemoCycle(
-        acronym="TSCS",
-        step=Step.ASSESS,
-        adjustments=(
-            DemoAdjustment(
-                "D.11.1",
-                "availability",
-                "HIGH",
-                "Dark or flashing signals at the 238 intersections stop emergency-vehicle "
-                "preemption and endanger pedestrians: loss of availability is severe.",
-            ),
-        ),
-        removals=(
-            (
-                "ac-18.5",
-                SCOPED_OUT,
-                "The signal cabinets have no wireless radios; the traffic network is fiber.",
-            ),
-            (
-                "pe-8.1",
-                COMPENSATING,
-                "Cabinets are locked with keyed alarms reported to the Traffic Management "
-                "Center (PE-6 monitoring) instead of automated visitor records.",
-            ),
-        ),
-        additions=(
-            (
-                "sc-45",
-                "Signal coordination along corridors depends on synchronized controller clocks.",
-            ),
-        ),
-        allocations=(IDENTITY, NETWORK, LOGGING, TRAINING),
-        frequencies=(
-            ("", Frequency.ANNUAL),
-            ("si", Frequency.MONTHLY),
-            ("cm", Frequency.QUARTERLY),
-        ),
-        parameter_families=("*",),
-        statuses=(("*", Status.IMPLEMENTED),),
-        narrated=("*",),
-    ),
-    # --------------------------------------------------------------- Select, partly done
-    DemoCycle(
-        acronym="IDP",
-        step=Step.SELECT,
-        allocations=(NETWORK, LOGGING),
-        frequencies=(("", Frequency.ANNUAL), ("ia", Frequency.QUARTERLY)),
-        parameter_families=("ac", "ia", "au"),
-    ),
-    DemoCycle(
-        acronym="DRVS",
-        step=Step.SELECT,
-        removals=(
-            (
-                "pe-16",
-                SCOPED_OUT,
-                "The renewal system is hosted in the city data center; DoIT's general "
-                "support system delivers and removes its equipment.",
-            ),
-        ),
-        allocations=(IDENTITY,),
-        frequencies=(("ac", Frequency.QUARTERLY), ("ia", Frequency.QUARTERLY)),
-        parameter_families=("ac", "ia"),
-    ),
-    DemoCycle(
-        acronym="CCWIS",
-        step=Step.SELECT,
-        adjustments=(
-            DemoAdjustment(
-                "D.10.3",
-                "confidentiality",
-                "HIGH",
-                "Child abuse reports identify children and reporters; disclosure could "
-                "endanger them (state confidentiality statute).",
-            ),
-        ),
-        allocations=(IDENTITY, TRAINING),
-        parameter_families=("ac", "pt"),
-    ),
-    DemoCycle(
-        acronym="WSCADA",
-        step=Step.SELECT,
-        removals=(
-            (
-                "ac-18.5",
-                SCOPED_OUT,
-                "The plant network has no wireless; remote sites report over licensed radio "
-                "outside the SCADA boundary.",
-            ),
-        ),
-        frequencies=(("", Frequency.ANNUAL),),
-    ),
-    DemoCycle(
-        acronym="DMVO",
-        step=Step.SELECT,
-        allocations=(IDENTITY,),
-        frequencies=(("", Frequency.ANNUAL),),
-        parameter_families=("ac", "au", "ia", "sc"),
-    ),
-    DemoCycle(acronym="PRMT", step=Step.SELECT, parameter_families=("ac",)),
-    DemoCycle(acronym="ERP", step=Step.SELECT, allocations=(IDENTITY, TRAINING)),
-    DemoCycle(acronym="AMI", step=Step.SELECT),
-    # --------------------------------------------------------------- Categorize
-    DemoCycle(acronym="PAY", step=Step.CATEGORIZE, categorization_approved=True),
-    DemoCycle(acronym="R311", step=Step.CATEGORIZE, categorization_approved=True),
-    DemoCycle(
-        acronym="PARK",
-        step=Step.CATEGORIZE,
-        adjustments=(
-            DemoAdjustment(
-                "C.2.5.2",
-                "confidentiality",
-                "MODERATE",
-                "Card data pass through the meters to the card processor: PCI DSS applies.",
-            ),
-        ),
-    ),
-    DemoCycle(
-        acronym="PCM",
-        step=Step.CATEGORIZE,
-        adjustments=(
-            DemoAdjustment(
-                "C.2.5.1",
-                "integrity",
-                "MODERATE",
-                "Altered citations would bill the wrong residents and be challenged in court.",
-            ),
-        ),
-    ),
-    DemoCycle(
-        acronym="CFSH",
-        step=Step.CATEGORIZE,
-        adjustments=(
-            DemoAdjustment(
-                "D.10.3",
-                "confidentiality",
-                "HIGH",
-                "The hotline records reporters' identities, protected by state law.",
-            ),
-            DemoAdjustment(
-                "D.4.4",
-                "availability",
-                "HIGH",
-                "The hotline must take reports around the clock.",
-            ),
-        ),
-    ),
-    DemoCycle(acronym="HRP", step=Step.CATEGORIZE),
-    DemoCycle(acronym="M365", step=Step.CATEGORIZE),
-    DemoCycle(acronym="DMVQ", step=Step.CATEGORIZE),
-    DemoCycle(acronym="TCAM", step=Step.CATEGORIZE),
-    DemoCycle(acronym="WAM", step=Step.CATEGORIZE),
-    DemoCycle(acronym="FLEET", step=Step.CATEGORIZE),
-    DemoCycle(acronym="SIEM", step=Step.CATEGORIZE),
-]
-# The other demo systems have not started their first cycle (CASH is disposed: it never will).
 
 
 @dataclass
@@ -396,6 +152,7 @@ def _parameters_to_fill(authorization: Authorization, families: tuple[str, ...])
 
 
 def _seed_cycle(demo: DemoCycle, system: System, people: dict, systems: dict) -> Authorization:
+    started = timezone.now()
     owner_name, isso_name = AGENCY_PEOPLE[_agency_of(demo.acronym)]
     owner, isso, ao = people[owner_name], people[isso_name], people[AUTHORIZING_OFFICIAL]
     authorization = authorization_start(actor=owner, system=system)
@@ -489,7 +246,20 @@ def _seed_cycle(demo: DemoCycle, system: System, people: dict, systems: dict) ->
         assessor=people[ASSESSOR_USERNAME],
         ao=ao,
         owner=owner,
+        findings=demo.findings,
+        assessment_objects=demo.assessment_objects,
+        rules_of_engagement=demo.rules_of_engagement,
     )
+    if demo.step == Step.ASSESS:
+        return authorization
+    authorization = seed_authorization(
+        authorization=authorization,
+        owner=owner,
+        ao=ao,
+        decision=demo.decision,
+        history_since=started,
+    )
+    seed_monitoring(authorization=authorization, people=people)
     return authorization
 
 

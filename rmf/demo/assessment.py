@@ -195,10 +195,31 @@ FINDINGS = (
 )
 
 
-def seed_assessment(*, authorization: Authorization, assessor, ao, owner) -> None:
+TSCS_OBJECTS = (
+    "Policies and procedures, the security plan, controller and switch configurations, audit "
+    "records; interviews with the TMC supervisor and technicians; tests of account management "
+    "and network access in the maintenance window."
+)
+TSCS_RULES = (
+    "Tests on field equipment only in the overnight maintenance window (1 a.m. to 4 a.m.), "
+    "announced to the TMC 48 hours ahead; no test may change signal timing; the TMC supervisor "
+    "may stop any test."
+)
+
+
+def seed_assessment(
+    *,
+    authorization: Authorization,
+    assessor,
+    ao,
+    owner,
+    findings: tuple[DemoFinding, ...] = FINDINGS,
+    assessment_objects: str = TSCS_OBJECTS,
+    rules_of_engagement: str = TSCS_RULES,
+) -> None:
     """Assign the assessor, approve the plan, determine every objective (weaknesses on the
-    FINDINGS controls), rate the findings, fix one and re-assess it, and put the rest in the
-    POA&M with a point of contact, resources, a schedule and milestones."""
+    `findings` controls), rate the findings, fix those fixed and re-assess them, and put the
+    rest in the POA&M with a point of contact, resources, a schedule and milestones."""
     today = date.today()
     assessor_assign(actor=ao, authorization=authorization, assessor=assessor, is_lead=True)
     assessment = assessment_plan_save(
@@ -210,15 +231,11 @@ def seed_assessment(*, authorization: Authorization, assessor, ao, owner) -> Non
         starts_on=today - timedelta(days=21),
         ends_on=today - timedelta(days=7),
         methods=["examine", "interview", "test"],
-        assessment_objects="Policies and procedures, the security plan, controller and switch "
-        "configurations, audit records; interviews with the TMC supervisor and technicians; "
-        "tests of account management and network access in the maintenance window.",
-        rules_of_engagement="Tests on field equipment only in the overnight maintenance window "
-        "(1 a.m. to 4 a.m.), announced to the TMC 48 hours ahead; no test may change signal "
-        "timing; the TMC supervisor may stop any test.",
+        assessment_objects=assessment_objects,
+        rules_of_engagement=rules_of_engagement,
     )
     assessment_plan_approve(actor=ao, assessment=assessment)
-    weak = {finding.control: finding for finding in FINDINGS}
+    weak = {finding.control: finding for finding in findings}
     controls = {
         selected.control_id: selected
         for selected in SelectedControl.objects.filter(
@@ -245,16 +262,16 @@ def seed_assessment(*, authorization: Authorization, assessor, ao, owner) -> Non
             selected_control=controls[control_id],
             entries=entries,
         )
-    findings = {
+    found = {
         finding.selected_control.control_id: finding
         for finding in Finding.objects.filter(assessment=assessment).select_related(
             "selected_control"
         )
     }
-    for demo in FINDINGS:
+    for demo in findings:
         finding = finding_update(
             actor=assessor,
-            finding=findings[demo.control],
+            finding=found[demo.control],
             weakness=demo.weakness,
             likelihood=demo.likelihood,
             impact=demo.impact,
@@ -274,10 +291,10 @@ def seed_assessment(*, authorization: Authorization, assessor, ao, owner) -> Non
                 note="Checked the configuration of five switches chosen at random: Telnet off.",
             )
     poam_items_generate(actor=owner, authorization=authorization)
-    for demo in FINDINGS:
+    for demo in findings:
         if demo.fixed:
             continue
-        item = findings[demo.control].poam_item
+        item = found[demo.control].poam_item
         poam_item_update(
             actor=owner,
             item=item,
