@@ -16,7 +16,6 @@ from assets.selectors import system_get_for_user, user_can
 from rmf.models import AssessmentMethod, ChangeRecord, Step
 from rmf.selectors.assessment import is_assigned_assessor
 from rmf.selectors.assessment_pages import active_controls, cycle_open
-from rmf.selectors.catalog import control_id_parse
 from rmf.selectors.monitor import (
     DUE_FILTERS,
     DUE_NOW,
@@ -34,7 +33,7 @@ from rmf.services.monitor import (
     ongoing_assessment_start,
     system_dispose,
 )
-from rmf.views.assess.forms import rename_error_fields
+from rmf.views.assess.forms import ControlPicker, rename_error_fields
 from rmf.views.workflow import CycleView, RmfView, permissions_on, show_error
 from workbench.views_access import ScopedView
 
@@ -43,55 +42,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 # --- forms ----------------------------------------------------------------------------------
-
-
-class ControlPicker(forms.Form):
-    """Controls of the cycle, ticked in a list grouped by family or typed ("AC-2, SI-4(2)")."""
-
-    controls = forms.TypedMultipleChoiceField(
-        label="Controls", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
-    )
-    control_ids = forms.CharField(
-        label="Or type their identifiers",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Separated by commas or spaces, for example “AC-2, CM-6, SC-7”.",
-    )
-
-    def __init__(self, *args, active, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.active = active
-        self.fields["controls"].choices = [(s.pk, s.control.label) for s in active]
-
-    def families(self):
-        ticked = {int(v) for v in (self["controls"].value() or []) if str(v).isdigit()}
-        groups: dict[str, tuple] = {}
-        for selected in self.active:
-            family = selected.control.family
-            groups.setdefault(family.pk, (family, []))[1].append((selected, selected.pk in ticked))
-        return list(groups.values())
-
-    def clean_control_ids(self) -> list[int]:
-        by_control = {selected.control_id: selected.pk for selected in self.active}
-        found, unknown = [], []
-        text = self.cleaned_data["control_ids"]
-        for token in text.replace(";", " ").replace(",", " ").split():
-            control_id = control_id_parse(token)
-            if control_id in by_control:
-                found.append(by_control[control_id])
-            else:
-                unknown.append(token)
-        if unknown:
-            raise ValidationError(
-                f"Not in this system's control set: {', '.join(unknown)}. Use identifiers such "
-                "as AC-2 or SI-4(2)."
-            )
-        return found
-
-    def chosen(self) -> list[int]:
-        return list(
-            dict.fromkeys([*self.cleaned_data["controls"], *self.cleaned_data["control_ids"]])
-        )
 
 
 class ChangeRecordForm(forms.Form):

@@ -15,7 +15,6 @@ from rmf.models import (
     DeterminationResult,
     PoamItem,
     RiskScale,
-    SelectedControl,
 )
 from rmf.selectors.catalog import control_id_parse
 
@@ -70,6 +69,56 @@ class PlanApproveForm(forms.Form):
 # --- the plan -------------------------------------------------------------------------------
 
 
+class ControlPicker(forms.Form):
+    """Controls of the cycle (an assessment's scope, a change's affected controls), ticked in a
+    list grouped by family or typed ("AC-2, SI-4(2)")."""
+
+    controls = forms.TypedMultipleChoiceField(
+        label="Controls", required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    control_ids = forms.CharField(
+        label="Or type their identifiers",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Separated by commas or spaces, for example “AC-2, CM-6, SC-7”.",
+    )
+
+    def __init__(self, *args, active, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.active = active
+        self.fields["controls"].choices = [(s.pk, s.control.label) for s in active]
+
+    def families(self):
+        ticked = {int(v) for v in (self["controls"].value() or []) if str(v).isdigit()}
+        groups: dict[str, tuple] = {}
+        for selected in self.active:
+            family = selected.control.family
+            groups.setdefault(family.pk, (family, []))[1].append((selected, selected.pk in ticked))
+        return list(groups.values())
+
+    def clean_control_ids(self) -> list[int]:
+        by_control = {selected.control_id: selected.pk for selected in self.active}
+        found, unknown = [], []
+        text = self.cleaned_data["control_ids"]
+        for token in text.replace(";", " ").replace(",", " ").split():
+            control_id = control_id_parse(token)
+            if control_id in by_control:
+                found.append(by_control[control_id])
+            else:
+                unknown.append(token)
+        if unknown:
+            raise ValidationError(
+                f"Not in this system's control set: {', '.join(unknown)}. Use identifiers such "
+                "as AC-2 or SI-4(2)."
+            )
+        return found
+
+    def chosen(self) -> list[int]:
+        return list(
+            dict.fromkeys([*self.cleaned_data["controls"], *self.cleaned_data["control_ids"]])
+        )
+
+
 class ScopeChoiceField(forms.TypedMultipleChoiceField):
     """The ticked controls of the scope list, rendered by the template grouped by family."""
 
@@ -79,7 +128,7 @@ class ScopeChoiceField(forms.TypedMultipleChoiceField):
 SCOPE_ALL, SCOPE_SUBSET = "all", "subset"
 
 
-class AssessmentPlanForm(forms.Form):
+class AssessmentPlanForm(ControlPicker):
     title = forms.CharField(
         label="Title",
         max_length=200,
@@ -124,39 +173,6 @@ class AssessmentPlanForm(forms.Form):
         help_text="When and how testing happens, who to call, what is off limits.",
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, active: list[SelectedControl], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.active = active
-        self.fields["controls"].choices = [
-            (selected.pk, selected.control.label) for selected in active
-        ]
-
-    def families(self) -> list[tuple[ControlFamily, list[tuple[SelectedControl, bool]]]]:
-        """The scope choices grouped by family, each with whether it is ticked."""
-        ticked = {int(value) for value in (self["controls"].value() or []) if str(value).isdigit()}
-        groups: dict[str, tuple[ControlFamily, list]] = {}
-        for selected in self.active:
-            family = selected.control.family
-            groups.setdefault(family.pk, (family, []))[1].append((selected, selected.pk in ticked))
-        return list(groups.values())
-
-    def clean_control_ids(self) -> list[int]:
-        text = self.cleaned_data["control_ids"]
-        by_control = {selected.control_id: selected.pk for selected in self.active}
-        found, unknown = [], []
-        for token in text.replace(";", ",").replace(",", " ").split():
-            control_id = control_id_parse(token)
-            if control_id in by_control:
-                found.append(by_control[control_id])
-            else:
-                unknown.append(token)
-        if unknown:
-            raise ValidationError(
-                f"Not in this system's control set: {', '.join(unknown)}. Use identifiers such "
-                "as AC-2 or SI-4(2)."
-            )
-        return found
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
