@@ -139,6 +139,7 @@ class DemoSystem:
     user_count: int | None = None
     location: str = ""
     boundary: str = ""
+    laws: tuple[str, ...] = ()  # laws, regulations and policies the city names for the system
     operational_since: date | None = None
     next_review: date | None = None
     retirement_date: date | None = None
@@ -170,6 +171,16 @@ SYSTEMS: list[DemoSystem] = [
         "cabinet. The cameras (TCAM) and the city enterprise network (GSS) are outside.",
         operational_since=date(2016, 5, 2),
         next_review=date(2026, 9, 30),
+        laws=(
+            (
+                "Manual on Uniform Traffic Control Devices (MUTCD), 23 CFR part 655 subpart F, as "
+                "adopted by the State of Columbia"
+            ),
+            (
+                "City of Riverton traffic signal operations policy (timing changes approved by the "
+                "city traffic engineer)"
+            ),
+        ),
         components=(
             DemoComponent(
                 "ATMS central software",
@@ -610,6 +621,11 @@ SYSTEMS: list[DemoSystem] = [
         "offices, and the new Azure landing zone the application is moving to.",
         operational_since=date(2009, 9, 14),
         next_review=date(2026, 5, 31),
+        laws=(
+            "Driver's Privacy Protection Act of 1994 (18 U.S.C. 2721 et seq.)",
+            "REAL ID Act of 2005 and 6 CFR part 37 (driver's license and ID card issuance)",
+            "State of Columbia motor vehicle records confidentiality law",
+        ),
         components=(
             DemoComponent(
                 "Licensing and registration application",
@@ -904,6 +920,13 @@ SYSTEMS: list[DemoSystem] = [
         "state.",
         operational_since=date(2021, 10, 4),
         next_review=date(2026, 4, 30),
+        laws=(
+            (
+                "Child Abuse Prevention and Treatment Act (CAPTA): confidentiality of child "
+                "abuse and neglect records"
+            ),
+            "Comprehensive Child Welfare Information System rule (45 CFR 1355.50 to 1355.59)",
+        ),
         components=(
             DemoComponent(
                 "Case management application",
@@ -1775,6 +1798,14 @@ SYSTEMS: list[DemoSystem] = [
         "line and the counter card terminals. Card numbers are tokenized by the processor.",
         operational_since=date(2023, 9, 5),
         next_review=date(2026, 9, 30),
+        laws=(
+            (
+                "PCI DSS v4.0 (Payment Card Industry Data Security Standard), required by the "
+                "city's merchant agreement"
+            ),
+            "State of Columbia data breach notification law",
+            "City of Riverton information security policy",
+        ),
         components=(
             DemoComponent(
                 "Payments web application",
@@ -1850,6 +1881,13 @@ SYSTEMS: list[DemoSystem] = [
         "center agent desktops.",
         operational_since=date(2016, 9, 1),
         next_review=date(2026, 8, 31),
+        laws=(
+            (
+                "State of Columbia public records law (service requests and call recordings can be "
+                "requested by the public)"
+            ),
+            "City of Riverton records retention schedule",
+        ),
         components=(
             DemoComponent(
                 "311 CRM",
@@ -2137,6 +2175,14 @@ SYSTEMS: list[DemoSystem] = [
         "control network up to the firewall to the historian network.",
         operational_since=date(2010, 4, 5),
         next_review=date(2026, 3, 31),
+        laws=(
+            (
+                "America's Water Infrastructure Act of 2018, section 2013 (Safe Drinking Water Act "
+                "section 1433): risk and resilience assessment and emergency response plan"
+            ),
+            "EPA water sector cybersecurity guidance (voluntary)",
+            "State of Columbia drinking water program rules",
+        ),
         components=(
             DemoComponent(
                 "SCADA server software",
@@ -2476,6 +2522,7 @@ def _create_system(demo: DemoSystem, organization: Organization, people) -> Syst
         user_count=demo.user_count,
         location=demo.location,
         boundary_description=demo.boundary,
+        laws_regulations="\n".join(demo.laws),
         operational_since=demo.operational_since,
         next_review=demo.next_review,
         retirement_date=demo.retirement_date,

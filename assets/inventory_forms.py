@@ -150,6 +150,15 @@ class SystemForm(forms.Form):
         help_text="Which servers, devices, networks and software belong to this system (its "
         "authorization boundary), and what is left out.",
     )
+    laws_regulations = forms.CharField(
+        required=False,
+        label="Laws, regulations and policies",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line: the laws, regulations and policies this system must follow, "
+        "beyond the federal ones its information types bring, e.g. “State data breach "
+        "notification law”, “City IT security policy 4.2”, “PCI DSS for card payments”. Ask "
+        "your legal or records office if unsure. They are listed in the security plan.",
+    )
     public_facing = forms.BooleanField(
         required=False,
         label="The public uses it directly",
@@ -198,6 +207,7 @@ class SystemForm(forms.Form):
         ("Who answers for it", ("system_owner", "isso", "authorizing_official")),
         ("Where it runs", ("hosting", "hosting_provider", "location", "boundary_description")),
         ("Who uses it", ("public_facing", "channels", "processes_pii", "user_count")),
+        ("Laws, regulations and policies", ("laws_regulations",)),
         ("Dates", ("operational_since", "next_review", "retirement_date")),
     )
     PEOPLE_FIELDS = ("system_owner", "isso", "authorizing_official")

@@ -1,6 +1,6 @@
 """Time RMF Step 2 and the cycle reads on a throwaway SQLite database.
 
-    .venv/bin/python bench/select.py [--dir ../shared/nist] [--runs 5]
+    .venv/bin/python bench/control_selection.py [--dir ../shared/nist] [--runs 5]
 
 Creates a government with systems, walks them through the services to different steps, then
 times control_set_select (HIGH, and MODERATE + PRIVACY), cycle_facts of a HIGH cycle, a
@@ -9,43 +9,19 @@ steps, with the number of queries of each. The NIST folder is --dir, else WORKBE
 else ../shared/nist beside the project.
 """
 
-import argparse
-import io
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from throwaway import bench_parser, throwaway_django
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", default=None, help="folder with the NIST reference files")
+    parser = bench_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5, help="systems timed per measurement")
     args = parser.parse_args()
-    nist_dir = Path(
-        args.dir or os.environ.get("WORKBENCH_NIST_DIR") or REPO.parent / "shared" / "nist"
-    ).resolve()
 
-    with tempfile.TemporaryDirectory(prefix="workbench-bench-") as tmp:
-        # Before django.setup(): settings read the database address once, at import.
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        os.environ["WORKBENCH_VAR_DIR"] = tmp
-        os.environ["DJANGO_SETTINGS_MODULE"] = "workbench.settings"
-        sys.path.insert(0, str(REPO))
-
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, stdout=io.StringIO())
-        call_command("load_catalogs", dir=str(nist_dir), stdout=io.StringIO())
-        print(f"migrate + load_catalogs          {time.perf_counter() - started:7.2f} s\n")
+    with throwaway_django(nist_dir=args.dir, label_width=33):
+        print()
         Bench(args.runs).run()
 
 

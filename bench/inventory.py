@@ -7,17 +7,13 @@ The NIST folder is --dir, else WORKBENCH_NIST_DIR, else ../shared/nist beside th
 Pages that do not exist yet are skipped and said so.
 """
 
-import argparse
 import io
-import os
 import random
-import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from throwaway import bench_parser, throwaway_django
+
 ORGANIZATIONS = 50
 SYSTEMS = 5_000
 COMPONENTS_PER_SYSTEM = 20
@@ -26,34 +22,9 @@ IMPORT_ROWS = 5_000
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", default=None, help="folder with the NIST reference files")
-    args = parser.parse_args()
-    nist_dir = Path(
-        args.dir or os.environ.get("WORKBENCH_NIST_DIR") or REPO.parent / "shared" / "nist"
-    ).resolve()
+    args = bench_parser(__doc__).parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="workbench-bench-") as tmp:
-        # Before django.setup(): settings read the database address once, at import.
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        os.environ["WORKBENCH_VAR_DIR"] = tmp
-        os.environ["DJANGO_SETTINGS_MODULE"] = "workbench.settings"
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        sys.path.insert(0, str(REPO))
-
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        settings.ALLOWED_HOSTS = ["testserver"]
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, stdout=io.StringIO())
-        call_command("load_catalogs", dir=str(nist_dir), stdout=io.StringIO())
-        print(f"migrate + load_catalogs        {time.perf_counter() - started:7.2f} s")
-
+    with throwaway_django(nist_dir=args.dir, label_width=31):
         started = time.perf_counter()
         people = build_inventory()
         print(f"build the inventory            {time.perf_counter() - started:7.2f} s")

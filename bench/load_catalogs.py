@@ -5,15 +5,10 @@
 The NIST folder is --dir, else WORKBENCH_NIST_DIR, else ../shared/nist beside the project.
 """
 
-import argparse
 import io
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from throwaway import bench_parser, throwaway_django
 
 
 class StepClock(io.StringIO):
@@ -37,34 +32,18 @@ class StepClock(io.StringIO):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", default=None, help="folder with the NIST reference files")
-    args = parser.parse_args()
-    nist_dir = Path(
-        args.dir or os.environ.get("WORKBENCH_NIST_DIR") or REPO.parent / "shared" / "nist"
-    ).resolve()
+    args = bench_parser(__doc__).parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="workbench-bench-") as tmp:
-        # Before django.setup(): settings read the database address once, at import.
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        os.environ["WORKBENCH_VAR_DIR"] = tmp
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
-        sys.path.insert(0, str(REPO))
-
-        import django
-
-        django.setup()
+    # The catalogs are loaded here, twice and timed, rather than by throwaway_django.
+    with throwaway_django(nist_dir=None, label_width=27):
         from django.core.management import call_command
 
         from workbench.models import CatalogRelease
 
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, stdout=io.StringIO())
-        print(f"migrate                     {time.perf_counter() - started:6.2f} s")
         for run in ("first load", "second load"):
             clock = StepClock()
             started = time.perf_counter()
-            call_command("load_catalogs", dir=str(nist_dir), stdout=clock)
+            call_command("load_catalogs", dir=str(args.dir), stdout=clock)
             finished = time.perf_counter()
             print(f"load_catalogs ({run:11}) {finished - started:6.2f} s")
             print(f"    {clock.steps(started, finished)}")

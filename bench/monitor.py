@@ -15,51 +15,24 @@ folder is --dir, else WORKBENCH_NIST_DIR, else ../shared/nist beside the project
 not exist are skipped and said so.
 """
 
-import argparse
-import io
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from throwaway import bench_parser, throwaway_django
+
 AGENCIES = 40
 CONTROLS = ("ac-2", "ia-5", "si-2")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", default=None, help="folder with the NIST reference files")
+    parser = bench_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5, help="repetitions of each read")
     parser.add_argument("--systems", type=int, default=5_000, help="systems of the big city")
     args = parser.parse_args()
-    nist_dir = Path(
-        args.dir or os.environ.get("WORKBENCH_NIST_DIR") or REPO.parent / "shared" / "nist"
-    ).resolve()
 
-    with tempfile.TemporaryDirectory(prefix="workbench-bench-") as tmp:
-        # Before django.setup(): settings read the database address once, at import.
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        os.environ["WORKBENCH_VAR_DIR"] = tmp
-        os.environ["DJANGO_SETTINGS_MODULE"] = "workbench.settings"
-        os.environ.setdefault("WORKBENCH_ALLOWED_HOSTS", "testserver")
-        sys.path.insert(0, str(REPO))
-
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, stdout=io.StringIO())
-        call_command("load_catalogs", dir=str(nist_dir), stdout=io.StringIO())
-        print(f"migrate + load_catalogs            {time.perf_counter() - started:7.2f} s")
+    with throwaway_django(nist_dir=args.dir, label_width=35):
         state = build_state()
         started = time.perf_counter()
         big = build_city(state, "Big City", args.systems, seed=1)

@@ -22,3 +22,6 @@ class RmfConfig(AppConfig):
 
         register_loader(LOADER)
         register_demo_seeder("rmf", 100, seed_rmf_demo)
+        import rmf.documents.oscal  # noqa: F401  registers the OSCAL documents
+        import rmf.documents.pdf  # noqa: F401  registers the PDF documents
+        import rmf.documents.xlsx  # noqa: F401  registers the workbooks

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets.models import AuditEvent, Role
-from assets.services import membership_grant
+from assets.services import membership_grant, system_update
 from rmf.models import Authorization, AuthorizationDecision, Finding, Step
 from rmf.selectors.authorize_pages import decision_page
 from rmf.selectors.package import package_content, package_hash
@@ -257,6 +257,22 @@ def test_a_change_after_signing_shows_as_changed_since_authorization(
     # The signed snapshot itself never changes.
     decision = AuthorizationDecision.objects.get()
     assert decision.content_hash == package_hash(decision.snapshot)
+
+
+def test_naming_a_law_after_signing_changes_the_system_description(personas, ready):
+    sign(personas, ready)
+    assert decision_page(ready).changed_sections == []
+    system_update(
+        actor=personas.member,
+        system=ready.system,
+        laws_regulations="State data breach notification law",
+    )
+    page = decision_page(ready)
+    assert page.changed_sections == ["system"]
+    assert page.changed_labels == ["the system description (SSP)"]
+    decision = AuthorizationDecision.objects.get()
+    assert "laws_regulations" not in decision.snapshot["system"]
+    assert package_hash(package_content(ready)) != decision.content_hash
 
 
 def test_wrong_passwords_lock_signing_for_a_while(personas, ready, settings):

@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assets.models import AuditEvent
-from assets.services import system_assessor_grant
+from assets.services import system_assessor_grant, system_update
 from rmf.models import Finding, PoamItem, SelectedControl, TaskSignoff
 from rmf.selectors.authorize_pages import add_months, package_page, suggested_termination
+from rmf.selectors.package import package_content
 from rmf.services.authorize import risk_determination_record
 from tests.assessment_steps import control, determine_control, plan_approved, rate_findings
 from tests.authorize_steps import cycle_in_authorize
@@ -129,6 +130,26 @@ def test_the_package_is_assembled_from_the_data_and_submitted(client, personas):
     )
     sentences = " ".join(package_page(authorization).summary.sentences)
     assert "determined the risk of operating the system as moderate" in sentences
+
+
+def test_the_package_names_the_laws_regulations_and_policies(client, personas):
+    authorization = cycle_in_authorize(personas)
+    # None named: no key, so packages signed before the field existed keep their hash.
+    assert "laws_regulations" not in package_content(authorization)["system"]
+    client.force_login(personas.viewer)
+    url = reverse("rmf:authorize", args=[authorization.pk])
+    assert "None named by the organization." in client.get(url).content.decode()
+    system_update(
+        actor=None,
+        system=authorization.system,
+        laws_regulations=" State data breach notification law\n\n  City IT policy 4.2 \n",
+    )
+    laws = package_content(authorization)["system"]["laws_regulations"]
+    assert laws == ["State data breach notification law", "City IT policy 4.2"]
+    body = client.get(url).content.decode()
+    listed = body[body.index('<ul class="plain" id="package-laws">') :]
+    listed = listed[: listed.index("</ul>")]
+    assert "<li>State data breach notification law</li><li>City IT policy 4.2</li>" in listed
 
 
 def test_termination_suggestions():

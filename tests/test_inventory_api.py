@@ -295,6 +295,26 @@ def test_update_is_partial_versioned_and_audited(member, personas):
     assert event.changes == {"location": ["", "Traffic Ops Center"]}
 
 
+def test_laws_regulations_and_policies_are_read_and_written(member, personas):
+    laws = "PCI DSS for card payments\nState data breach notification law"
+    body = {**CREATE, "laws_regulations": laws}
+    response = member.post(f"{API}/organizations/{personas.agency.pk}/systems/create/", body)
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["laws_regulations"] == laws
+    assert System.objects.get(pk=created["id"]).laws_regulations_list == [
+        "PCI DSS for card payments",
+        "State data breach notification law",
+    ]
+    response = _update(member, personas.system, {"laws_regulations": "City IT policy 4.2"})
+    assert response.status_code == 200, response.content
+    assert response.json()["laws_regulations"] == "City IT policy 4.2"
+    (event,) = [e for e in _audit("system_update") if e.object_id == str(personas.system.pk)]
+    assert event.changes == {"laws_regulations": ["", "City IT policy 4.2"]}
+    detail = member.get(f"{API}/systems/{personas.system.pk}/").json()
+    assert detail["laws_regulations"] == "City IT policy 4.2"
+
+
 def test_update_without_version_and_without_change(member, personas):
     assert _update(member, personas.system, {"system_owner": "member"}).status_code == 200
     assert _update(member, personas.system, {"system_owner": None}).json()["system_owner"] is None

@@ -173,6 +173,31 @@ def test_a_planner_edits_a_system(client, personas):
     assert event.changes == {"location": ["", "Traffic management center"]}
 
 
+def test_the_laws_regulations_and_policies_are_edited_in_their_own_group(client, personas):
+    system = personas.system
+    client.force_login(personas.member)
+    url = reverse("assets:system_update", args=[system.pk])
+    page = client.get(url)
+    legends = dict(page.context["form"].fieldsets())
+    assert [field.name for field in legends["Laws, regulations and policies"]] == [
+        "laws_regulations"
+    ]
+    assert "One per line" in page.context["form"]["laws_regulations"].help_text
+    laws = "State data breach notification law\r\nCity IT security policy 4.2"
+    response = client.post(url, form_values(system, laws_regulations=laws))
+    assert response.status_code == 302
+    system.refresh_from_db()
+    assert system.laws_regulations_list == [
+        "State data breach notification law",
+        "City IT security policy 4.2",
+    ]
+    event = AuditEvent.objects.get(action="system_update")
+    assert list(event.changes) == ["laws_regulations"]
+    # The edit page shows them back, so saving it again keeps them.
+    page = client.get(url)
+    assert "City IT security policy 4.2" in page.content.decode()
+
+
 def test_an_invalid_edit_keeps_the_input_and_saves_nothing(client, personas):
     system = personas.system
     client.force_login(personas.member)

@@ -46,6 +46,7 @@ def inventory(personas):
         user_count=250000,
         location="Anywhere",
         boundary_description="Tenant only;\nline two",
+        laws_regulations="PCI DSS for card payments\nState data breach notification law",
         operational_since=date(2018, 1, 15),
         next_review=date(2026, 3, 1),
         system_owner=owner,
@@ -115,6 +116,9 @@ def test_xlsx_export_has_the_template_columns(client, personas, inventory):
     assert portal["System owner"] == "owner.one"
     assert portal["Operational since"].date() == date(2018, 1, 15)
     assert portal["Description"].startswith("=HYPERLINK")  # text, not a formula
+    assert portal["Laws, regulations and policies"] == (
+        "PCI DSS for card payments\nState data breach notification law"
+    )
     _, components = _xlsx_rows(client.get(reverse("assets:system_export")), "Components")
     assert components[0] == [column.header for column in COMPONENT_COLUMNS]
     assert {(row[1], row[2]) for row in components[1:]} == {
@@ -170,6 +174,16 @@ def test_csv_round_trip_changes_nothing(client, api_client, personas, inventory,
     assert counts[f"{sheet}_unchanged"] == 2
     assert sum(counts.values()) == 2
     assert System.objects.get(acronym="PORTAL").description.startswith("=HYPERLINK")
+    if sheet == "systems":
+        portal = dict(zip(rows[0], next(row for row in rows if row[1] == "PORTAL"), strict=True))
+        assert portal["Laws, regulations and policies"].splitlines() == [
+            "PCI DSS for card payments",
+            "State data breach notification law",
+        ]
+    assert System.objects.get(acronym="PORTAL").laws_regulations_list == [
+        "PCI DSS for card payments",
+        "State data breach notification law",
+    ]
     assert Component.objects.get(name="Portal app").notes.startswith("-5 is")
 
 

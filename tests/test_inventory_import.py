@@ -302,6 +302,28 @@ def test_reimport_updates_without_duplicating(api_client, personas):
     assert AuditEvent.objects.count() == audit_count  # unchanged rows write no audit record
 
 
+def test_laws_regulations_and_policies_are_imported_one_per_line(api_client, personas):
+    laws = "PCI DSS for card payments\nState data breach notification law"
+    row = system_row(**{"Laws, regulations and policies": laws})
+    response = api_import(api_client, personas.member, xlsx([row]))
+    assert response.status_code == 200, response.json()
+    assert System.objects.get(acronym="PRK").laws_regulations_list == [
+        "PCI DSS for card payments",
+        "State data breach notification law",
+    ]
+    library = system_row(
+        "LIB", "Library Catalog", **{"Laws, regulations and policies": "State library records law"}
+    )
+    response = api_import(
+        api_client, personas.member, csv_bytes(SYSTEM_HEADERS, [row, library]), "systems.csv"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["counts"]["systems_unchanged"] == 1
+    assert response.json()["counts"]["systems_created"] == 1
+    library = System.objects.get(acronym="LIB")
+    assert library.laws_regulations == "State library records law"
+
+
 def test_values_and_labels_are_accepted_in_any_case(api_client, personas):
     rows = [
         system_row("A1", Kind="ot", Status="OPERATIONAL", **{"System type": "industrial_control"}),
@@ -422,12 +444,13 @@ def test_a_zip_bomb_is_not_inflated(api_client, personas, monkeypatch):
 
 
 def test_wrong_and_missing_columns(api_client, personas):
-    headers = [header for header in SYSTEM_HEADERS if header not in ("Kind", "Status")]
+    missing = ("Kind", "Status", "Laws, regulations and policies")
+    headers = [header for header in SYSTEM_HEADERS if header not in missing]
     headers.append("Colour")
     response = api_import(api_client, personas.member, xlsx([system_row()], system_headers=headers))
     assert response.status_code == 400
     text = messages_of(response)
-    assert "Missing column(s): Kind, Status" in text
+    assert "Missing column(s): Kind, Status, Laws, regulations and policies" in text
     assert "“Colour” is not a column of the Systems sheet" in text
 
 

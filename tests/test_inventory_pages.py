@@ -217,6 +217,26 @@ def test_the_system_page_shows_everything(client, personas, inventory):
     assert reverse("assets:system_detail", args=[personas.sibling_system.pk]) not in body
 
 
+def test_the_system_page_lists_the_laws_regulations_and_policies(client, personas):
+    client.force_login(personas.viewer)
+    url = reverse("assets:system_detail", args=[personas.system.pk])
+    body = client.get(url).content.decode()
+    assert "Laws, regulations and policies" in body
+    assert "None named yet." in body
+    system_update(
+        actor=None,
+        system=personas.system,
+        laws_regulations="  State data breach notification law \n\nCity IT policy 4.2\n",
+    )
+    body = client.get(url).content.decode()
+    assert "None named yet." not in body
+    listed = body[body.index('<ul id="laws-regulations">') :]
+    listed = listed[: listed.index("</ul>")]
+    assert listed.count("<li>") == 2
+    assert "<li>State data breach notification law</li>" in listed
+    assert "<li>City IT policy 4.2</li>" in listed
+
+
 def test_the_audit_link_is_shown_to_those_who_may_read_the_trail(client, personas):
     url = reverse("assets:system_detail", args=[personas.system.pk])
     audit = f"{reverse('assets:audit_event_list')}?organization={personas.agency.pk}"

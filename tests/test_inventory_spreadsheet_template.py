@@ -1,5 +1,6 @@
 """The import templates: an XLSX workbook with instructions and drop-down lists, and CSV files."""
 
+import csv
 import io
 
 import pytest
@@ -59,6 +60,9 @@ def test_template_has_instructions_sheets_and_headers(client, personas):
     for column in (*SYSTEM_COLUMNS, *COMPONENT_COLUMNS):
         assert column.header in text
         assert column.help in text
+    headers = [cell.value for cell in workbook["Systems"][1]]
+    assert "Laws, regulations and policies" in headers
+    assert "one per line" in text
     for label in ("Operational technology (OT)", "Cloud (IaaS/PaaS)", "template-systems.csv"):
         assert label in text
     assert "formula" in text and "all or nothing" in text
@@ -113,7 +117,8 @@ def test_csv_templates_hold_the_header_line(client, personas, url_name, columns)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
-    assert text.strip().split(",") == [column.header for column in columns]
+    # Read as CSV: a header holding a comma ("Laws, regulations and policies") is quoted.
+    assert next(csv.reader(io.StringIO(text))) == [column.header for column in columns]
 
 
 def test_an_untouched_template_imports_nothing(client, personas, settings, tmp_path):

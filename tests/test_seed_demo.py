@@ -93,6 +93,16 @@ def test_seed_demo_creates_a_mixed_inventory(seeded):
     assert SystemInformationType.objects.filter(note="").count() == 0
 
 
+def test_several_demo_systems_name_the_laws_that_apply(seeded):
+    named = System.objects.exclude(laws_regulations="")
+    assert named.count() >= 5
+    laws = {system.acronym: system.laws_regulations_list for system in named}
+    assert any(law.startswith("PCI DSS") for law in laws["PAY"])
+    assert any("America's Water Infrastructure Act of 2018" in law for law in laws["WSCADA"])
+    assert any(law.startswith("Driver's Privacy Protection Act") for law in laws["DRVS"])
+    assert all(law.strip() == law and law for lines in laws.values() for law in lines)
+
+
 def test_systems_connect_to_each_other_and_to_outside_parties(seeded):
     internal = Interconnection.objects.exclude(remote_system=None)
     external = Interconnection.objects.filter(remote_system=None)

@@ -194,6 +194,15 @@ WORKBENCH_IMPORT_MAX_BYTES = int(os.environ.get("WORKBENCH_IMPORT_MAX_BYTES", "2
 WORKBENCH_EVIDENCE_DIR = Path(os.environ.get("WORKBENCH_EVIDENCE_DIR", VAR_DIR / "evidence"))
 # Largest evidence file accepted (25 MB).
 WORKBENCH_EVIDENCE_MAX_BYTES = int(os.environ.get("WORKBENCH_EVIDENCE_MAX_BYTES", "26214400"))
+# Documents built by background jobs (whole packages as PDF): outside the web root too.
+WORKBENCH_DOCUMENTS_DIR = Path(os.environ.get("WORKBENCH_DOCUMENTS_DIR", VAR_DIR / "documents"))
+# `manage.py clean_documents` removes built documents older than this many days (each cycle's
+# latest file of each document is kept).
+WORKBENCH_DOCUMENTS_KEEP_DAYS = int(os.environ.get("WORKBENCH_DOCUMENTS_KEEP_DAYS", "30"))
+# How background documents are built: "thread" (in the web process, no extra service),
+# "celery" (a Celery worker; broker below) or "inline" (at once, in the request: tests).
+WORKBENCH_DOCUMENT_QUEUE = os.environ.get("WORKBENCH_DOCUMENT_QUEUE", "thread")
+WORKBENCH_CELERY_BROKER_URL = os.environ.get("WORKBENCH_CELERY_BROKER_URL", "")
 # Shown in document headers and on every page footer, e.g. "CUI" or "For official use only".
 WORKBENCH_MARKING = os.environ.get("WORKBENCH_MARKING", "")
 

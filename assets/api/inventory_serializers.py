@@ -308,6 +308,11 @@ class SystemFieldsInput(serializers.Serializer):
     user_count = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True)
     boundary_description = serializers.CharField(required=False, allow_blank=True)
+    laws_regulations = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The laws, regulations and policies the system must follow, one per line.",
+    )
     operational_since = serializers.DateField(required=False, allow_null=True)
     next_review = serializers.DateField(required=False, allow_null=True)
     retirement_date = serializers.DateField(required=False, allow_null=True)

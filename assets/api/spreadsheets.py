@@ -13,7 +13,7 @@ from assets.models import System
 from assets.roles import EDIT_INVENTORY
 from assets.selectors import organization_list_for_user
 from assets.spreadsheets.columns import COMPONENTS, SYSTEMS
-from assets.spreadsheets.export import CSV_TYPE, XLSX_TYPE, download, filters_from_query
+from assets.spreadsheets.export import filters_from_query
 from assets.spreadsheets.export import render as render_export
 from assets.spreadsheets.importer import COUNT_KEYS, ImportReport, import_file
 from assets.spreadsheets.parse import Problem
@@ -23,6 +23,7 @@ from assets.spreadsheets.uploads import (
     request_too_large,
     too_large_message,
 )
+from workbench.exports import CSV_TYPE, XLSX_TYPE, download
 
 
 class ImportProblemSerializer(serializers.Serializer):

@@ -84,6 +84,15 @@ class System(models.Model):
     user_count = models.PositiveIntegerField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True)
     boundary_description = models.TextField(blank=True)
+    # One per line: the laws, regulations and policies the organization knows apply, beyond
+    # those the SP 800-60 information types name (SP 800-18 asks the plan to list them all).
+    laws_regulations = models.TextField(
+        "laws, regulations and policies",
+        blank=True,
+        help_text="One per line: the laws, regulations and policies the system must follow, "
+        "e.g. “State data breach notification law”, “City IT security policy 4.2”, “PCI DSS "
+        "for card payments”.",
+    )
     operational_since = models.DateField(null=True, blank=True)
     next_review = models.DateField(null=True, blank=True)
     retirement_date = models.DateField(null=True, blank=True)
@@ -109,6 +118,11 @@ class System(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.acronym})"
+
+    @property
+    def laws_regulations_list(self) -> list[str]:
+        """The laws, regulations and policies as a list: one per non-empty line, trimmed."""
+        return [line.strip() for line in self.laws_regulations.splitlines() if line.strip()]
 
 
 class Component(models.Model):

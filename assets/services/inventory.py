@@ -39,6 +39,7 @@ SYSTEM_FIELDS = (
     "user_count",
     "location",
     "boundary_description",
+    "laws_regulations",
     "operational_since",
     "next_review",
     "retirement_date",

@@ -236,6 +236,13 @@ SYSTEM_COLUMNS: tuple[Column, ...] = (
         "What is inside the system's authorization boundary.",
         width=40,
     ),
+    _text(
+        "laws_regulations",
+        "Laws, regulations and policies",
+        "The laws, regulations and policies the system must follow, one per line in the cell "
+        "(Alt+Enter in Excel), for example “State data breach notification law” and “PCI DSS”.",
+        width=40,
+    ),
     Column("operational_since", "Operational since", "date", "Date it went live.", width=16),
     Column("next_review", "Next review", "date", "Date of the next review.", width=16),
     Column(

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,16 +29,14 @@ from assets.spreadsheets.columns import (
     SYSTEM_COLUMNS,
     SYSTEMS,
 )
+from workbench.exports import CSV_TYPE, XLSX_TYPE, Rendered
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
 CHUNK_ROWS = 2_000
 STREAM_BYTES = 64 * 1024
 # Text a spreadsheet program would run as a formula when it opens a CSV file; written with a
 # leading apostrophe, which the import removes again.
 CSV_FORMULA_STARTS = ("=", "+", "-", "@")
 
-Rendered = tuple[str, str, bytes | Iterator[bytes]]
 Format = Literal["xlsx", "csv"]
 
 
@@ -62,17 +59,6 @@ def render(user, filters: SystemFilters, *, file_format: Format, sheet: str = SY
     if sheet not in (SYSTEMS, COMPONENTS):
         raise ValueError(f"unknown sheet {sheet!r}")
     return f"inventory-{sheet.lower()}-{stamp}.csv", CSV_TYPE, _csv(systems, sheet)
-
-
-def download(rendered: Rendered) -> HttpResponse | StreamingHttpResponse:
-    """The response that sends a rendered file as a download."""
-    filename, content_type, body = rendered
-    if isinstance(body, bytes):
-        response = HttpResponse(body, content_type=content_type)
-    else:
-        response = StreamingHttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # Where each column's value is read: plain values, not model instances, as 100,000 components

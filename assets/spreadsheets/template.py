@@ -12,16 +12,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assets.roles import EDIT_INVENTORY
 from assets.selectors import organization_list_for_user
 from assets.spreadsheets.columns import COLUMNS, COMPONENTS, SYSTEMS, Column
-from assets.spreadsheets.export import CSV_TYPE, XLSX_TYPE, csv_line
+from assets.spreadsheets.export import csv_line
 from assets.spreadsheets.uploads import max_bytes
+from workbench.exports import CSV_TYPE, XLSX_TYPE, Rendered
 
 VALIDATED_ROWS = 10_000  # rows below the header that get the drop-down lists
 LISTS = "Lists"
 HEADER_FILL = PatternFill("solid", fgColor="0D2B4E")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 CSV_FILES = {SYSTEMS: "systems.csv", COMPONENTS: "components.csv"}
-
-Rendered = tuple[str, str, bytes]
 
 
 def _instructions() -> list[str]:

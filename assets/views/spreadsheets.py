@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assets.roles import EDIT_INVENTORY
 from assets.selectors import organization_list_for_user
 from assets.spreadsheets.columns import COMPONENTS, SYSTEMS
-from assets.spreadsheets.export import download, filters_from_query
+from assets.spreadsheets.export import filters_from_query
 from assets.spreadsheets.export import render as render_export
 from assets.spreadsheets.importer import ImportReport, import_file
 from assets.spreadsheets.template import (
@@ -35,6 +35,7 @@ from assets.spreadsheets.uploads import (
     store_upload,
     too_large_message,
 )
+from workbench.exports import download
 
 
 class ImportForm(forms.Form):

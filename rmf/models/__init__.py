@@ -27,6 +27,7 @@ from rmf.models.catalog import (
     ControlPart,
 )
 from rmf.models.categorization import Categorization, ImpactAdjustment, Objective
+from rmf.models.documents import DocumentJob
 from rmf.models.implementation import (
     ControlImplementation,
     Evidence,
@@ -69,6 +70,7 @@ __all__ = [
     "Categorization",
     "ControlImplementation",
     "ControlSelection",
+    "DocumentJob",
     "Evidence",
     "ImplementationNarrative",
     "ImplementationStatus",

@@ -43,7 +43,7 @@ def _username(user) -> str:
 
 
 def _system(system, components, interconnections) -> dict[str, Any]:
-    return {
+    section = {
         "name": system.name,
         "acronym": system.acronym,
         "organization": system.organization.name,
@@ -64,6 +64,11 @@ def _system(system, components, interconnections) -> dict[str, Any]:
             interconnections, key=lambda row: json.dumps(row, sort_keys=True)
         ),
     }
+    laws = system.laws_regulations_list
+    if laws:
+        # Only when named: packages signed before the field existed keep their hash.
+        section["laws_regulations"] = laws
+    return section
 
 
 def package_contents_bulk(authorizations: list[Authorization]) -> dict[int, dict[str, Any]]:

@@ -14,6 +14,7 @@ from rmf.forms_implementation import evidence_forms
 from rmf.selectors.implementation import evidence_get_for_user, evidence_library, evidence_uses
 from rmf.services.implementation import evidence_file_open, evidence_link_create, evidence_upload
 from rmf.views.workflow import RmfView, show_error
+from workbench.exports import stored_file_response
 from workbench.views_access import ScopedView
 
 
@@ -74,22 +75,16 @@ class EvidenceDetailView(ScopedView):
 
 
 def evidence_file_response(evidence) -> FileResponse:
-    """The stored file as a download: never displayed nor sniffed by the browser, never cached
-    by a shared cache. A link, or a file missing from the store, is a 404."""
+    """The stored file as a download; a link, or a file missing from the store, is a 404."""
     try:
         handle = evidence_file_open(evidence)
     except FileNotFoundError as exc:
         raise Http404("This evidence has no file.") from exc
-    response = FileResponse(
+    return stored_file_response(
         handle,
-        as_attachment=True,
         filename=evidence.file_name or f"evidence-{evidence.pk}",
-        content_type=evidence.content_type or "application/octet-stream",
+        content_type=evidence.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 class EvidenceDownloadView(ScopedView):
