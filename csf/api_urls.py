@@ -1,3 +1,9 @@
-from csf import api
+from csf.api import assessments, coverage, profiles, reference
 
-urlpatterns = [*api.urlpatterns]
+# The assessment, coverage and profile endpoints are added before the reference ones.
+urlpatterns = [
+    *assessments.urlpatterns,
+    *coverage.urlpatterns,
+    *profiles.urlpatterns,
+    *reference.urlpatterns,
+]

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from assets.models import Organization, System
+from rmf.forms_control_filters import ControlFilterFormMixin
 from rmf.impact import LEVELS
 from rmf.models import (
     ControlFamily,
@@ -215,7 +216,7 @@ TAILORING_FILTERS = [
 ]
 
 
-class SelectedControlFilterForm(forms.Form):
+class SelectedControlFilterForm(ControlFilterFormMixin, forms.Form):
     family = forms.ModelChoiceField(
         queryset=ControlFamily.objects.order_by("sort_order"),
         required=False,
@@ -236,6 +237,7 @@ class SelectedControlFilterForm(forms.Form):
             "designation": data.get("designation", ""),
             "no_frequency": bool(data.get("no_frequency")),
             "parameters_missing": bool(data.get("parameters_missing")),
+            "registered": self.control_filter_data(),
         }
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from rmf.forms import IdListField
+from rmf.forms_control_filters import ControlFilterFormMixin
 from rmf.models import Evidence, ImplementationStatus
 from rmf.selectors.implementation import NOT_DOCUMENTED
 from rmf.services.control_implementation import NarrativeChange
@@ -35,7 +36,7 @@ def normalized_text(text: str) -> str:
 # --- the worklist ---------------------------------------------------------------------------
 
 
-class WorklistFilterForm(forms.Form):
+class WorklistFilterForm(ControlFilterFormMixin, forms.Form):
     # Any family id is accepted (a family without controls in the cycle lists none): the pages
     # of single controls carry the filter without loading the list of families.
     family = forms.RegexField(regex=r"^[a-zA-Z]{2}$", required=False, widget=forms.Select)
@@ -71,6 +72,7 @@ class WorklistFilterForm(forms.Form):
             "status": data.get("status") or None,
             "responsible": (data.get("responsible") or "").strip() or None,
             "missing_narrative": bool(data.get("missing_narrative")),
+            **self.control_filter_data(),
         }
 
     @property

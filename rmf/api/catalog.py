@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rmf.api.control_filters import control_filter_parameters, control_filter_query
 from rmf.models import Baseline, Control, ControlFamily, ControlParameter
 from rmf.selectors.catalog import control_detail_get, control_list, control_search, family_list
 
@@ -205,8 +206,13 @@ class ControlListApi(generics.ListAPIView):
     serializer_class = ControlSummarySerializer
     filterset_class = ControlFilter
 
+    @extend_schema(parameters=control_filter_parameters())
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return control_list()
+        registered = control_filter_query(self.request.query_params)
+        return control_search(queryset=control_list(), control_filters=registered, withdrawn=None)
 
 
 class ControlDetailApi(APIView):

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from assets.roles import EDIT_RMF, VIEW
 from assets.selectors import organization_get_for_user
+from rmf.api.control_filters import control_filter_parameters, control_filter_query
 from rmf.api.serializers_implementation import (
     ControlImplementationDetailSerializer,
     EvidenceDetailSerializer,
@@ -83,13 +84,17 @@ class ImplementationWorklistApi(ScopedApiView):
     access_function = authorization_get_for_user
     permission = VIEW
 
-    @extend_schema(parameters=[WorklistQuerySerializer], responses=WorklistSerializer)
+    @extend_schema(
+        parameters=[WorklistQuerySerializer, *control_filter_parameters()],
+        responses=WorklistSerializer,
+    )
     def get(self, request, pk):
         # A plain dict: from a QueryDict, DRF would read a missing boolean as False.
         params = {key: value for key, value in request.query_params.items() if value != ""}
         query = WorklistQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
-        rows = implementation_worklist(self.scoped_object, **query.validated_data)
+        registered = control_filter_query(params)
+        rows = implementation_worklist(self.scoped_object, **query.validated_data, **registered)
         body = {
             "progress": implementation_progress(self.scoped_object),
             "count": len(rows),

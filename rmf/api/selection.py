@@ -19,6 +19,7 @@ from assets.api.inventory_serializers import NamedChoiceField
 from assets.models import System
 from assets.roles import EDIT_RMF, MANAGE, TAILOR, VIEW
 from assets.selectors import organization_get_for_user
+from rmf.api.control_filters import control_filter_parameters, control_filter_query
 from rmf.api.serializers_workflow import (
     ControlsUpdatedSerializer,
     EffectiveParameter,
@@ -37,6 +38,7 @@ from rmf.models import (
     OrganizationParameterDefault,
     SelectedControl,
 )
+from rmf.selectors.control_filters import control_filter_q
 from rmf.selectors.workflow import (
     ACTIVE,
     authorization_get_for_user,
@@ -97,6 +99,7 @@ class SelectedControlFilter(filters.FilterSet):
         return queryset.filter(**missing) if value else queryset.exclude(**missing)
 
 
+@extend_schema(parameters=control_filter_parameters())
 class SelectedControlListApi(ScopedApiView, generics.ListAPIView):
     """The cycle's control set in catalog order, removed controls included (see `active`)."""
 
@@ -108,7 +111,12 @@ class SelectedControlListApi(ScopedApiView, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[SelectedControl]:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no cycle
             return SelectedControl.objects.none()
-        return _controls(authorization=self.scoped_object).order_by("control__sort_key")
+        registered = control_filter_query(self.request.query_params)
+        return (
+            _controls(authorization=self.scoped_object)
+            .filter(control_filter_q(registered))
+            .order_by("control__sort_key")
+        )
 
 
 class ControlSetSelectApi(ScopedApiView):

@@ -38,6 +38,7 @@ from rmf.selectors.assessment_facts import (
     is_leaf_objective,
     sod_problems_for,
 )
+from rmf.selectors.control_filters import control_filter_q
 from rmf.selectors.workflow import authorization_list_for_user
 from workbench.access import get_or_404
 
@@ -340,16 +341,23 @@ def _rows(
 
 
 def assessment_worklist(
-    assessment: Assessment, *, family: str | None = None, result: str | None = None
+    assessment: Assessment,
+    *,
+    family: str | None = None,
+    result: str | None = None,
+    **registered: str,
 ) -> list[AssessmentRow]:
     """One row per control in scope, in catalog order, with its objectives and their
     determinations and its derived result; `result` keeps the controls with that derived
-    result (a key of RESULTS). Four queries."""
+    result (a key of RESULTS); `registered`: values of the registered control filters
+    (`control_filters`). Four queries."""
     controls = controls_in_scope(assessment).select_related(
         "control__family", "implementation", "provider"
     )
     if family:
         controls = controls.filter(control__family=family.lower())
+    if registered:
+        controls = controls.filter(control_filter_q(registered))
     rows = _rows(
         assessment,
         list(controls.order_by("control__sort_key")),

@@ -8,6 +8,7 @@ control's CSF mappings are read through the reverse relation `control.csf_mappin
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from rmf.models import Baseline, Control, ControlFamily, ControlParameter, ControlPart
+from rmf.selectors.control_filters import control_filter_q
 
 Part = ControlPart.Name
 
@@ -143,12 +145,16 @@ def control_search(
     baseline: str = "",
     family: str = "",
     withdrawn: bool | None = False,
+    control_filters: Mapping[str, str] | None = None,
     queryset: QuerySet[Control] | None = None,
 ) -> QuerySet[Control]:
-    """Controls by text, baseline and family. `withdrawn`: False hides withdrawn controls (the
-    default), True shows only them, None shows both."""
+    """Controls by text, baseline, family and the registered control filters (valid values:
+    rmf.selectors.control_filters). `withdrawn`: False hides withdrawn controls (the default),
+    True shows only them, None shows both."""
     queryset = control_list() if queryset is None else queryset
     queryset = controls_matching(queryset, q)
+    if control_filters:
+        queryset = queryset.filter(control_filter_q(control_filters, to_control="pk"))
     if baseline:
         queryset = queryset.filter(baselines=baseline.upper())
     if family:

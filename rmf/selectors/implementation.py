@@ -32,6 +32,7 @@ from rmf.models import (
     SelectedControl,
     Step,
 )
+from rmf.selectors.control_filters import control_filter_q
 from rmf.selectors.workflow import ACTIVE, NARRATED_STATUSES, OWN_NARRATIVE, STATEMENT_PART_NAMES
 from workbench.access import get_or_404
 
@@ -93,10 +94,12 @@ def implementation_worklist(
     status: str | None = None,
     responsible: str | None = None,
     missing_narrative: bool = False,
+    **registered: str,
 ) -> list[WorklistRow]:
     """The cycle's active controls with their implementation, in three queries. `status` is a
     status value, or "none" for controls without one; `responsible` matches part of the
-    responsible roles; `missing_narrative` keeps the controls that I-2 still waits for."""
+    responsible roles; `missing_narrative` keeps the controls that I-2 still waits for;
+    `registered`: values of the registered control filters (`control_filters`)."""
     controls = SelectedControl.objects.filter(
         authorization=authorization, tailoring__in=ACTIVE
     ).select_related("control__family", "implementation", "provider")
@@ -108,6 +111,8 @@ def implementation_worklist(
         controls = controls.filter(implementation__status=status)
     if responsible:
         controls = controls.filter(implementation__responsible_roles__icontains=responsible)
+    if registered:
+        controls = controls.filter(control_filter_q(registered))
     controls = list(controls.order_by("control__sort_key"))
     required = statement_parts_needing_narratives({c.control_id for c in controls})
     written: dict[int, set[str]] = defaultdict(set)

@@ -22,6 +22,7 @@ from rmf.models import (
     Step,
 )
 from rmf.selectors.catalog import control_id_parse
+from rmf.selectors.control_filters import control_filter_q
 from rmf.selectors.workflow import (
     ACTIVE,
     CycleFacts,
@@ -146,6 +147,7 @@ class ControlFilters:
     designation: str = ""
     no_frequency: bool = False
     parameters_missing: bool = False
+    registered: dict[str, str] = field(default_factory=dict)  # control_filters' key -> value
 
 
 def missing_parameter_counts(authorization: Authorization) -> dict[int, int]:
@@ -194,6 +196,8 @@ def selected_control_list(
         controls = controls.filter(tailoring__in=ACTIVE, monitoring_frequency="")
     if filters.parameters_missing:
         controls = controls.filter(pk__in=list(missing))
+    if filters.registered:
+        controls = controls.filter(control_filter_q(filters.registered))
     return controls.order_by("control__sort_key")
 
 

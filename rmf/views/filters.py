@@ -2,13 +2,14 @@
 
 from django import forms
 
+from rmf.forms_control_filters import ControlFilterFormMixin
 from rmf.models import Baseline, ControlFamily
 
 WITHDRAWN_CHOICES = [("no", "Active only"), ("yes", "Withdrawn only"), ("all", "All")]
 WITHDRAWN_VALUES: dict[str, bool | None] = {"no": False, "yes": True, "all": None}
 
 
-class ControlFilterForm(forms.Form):
+class ControlFilterForm(ControlFilterFormMixin, forms.Form):
     q = forms.CharField(
         required=False,
         max_length=200,
@@ -36,4 +37,5 @@ class ControlFilterForm(forms.Form):
             "baseline": data.get("baseline", ""),
             "family": family.pk if family else "",
             "withdrawn": WITHDRAWN_VALUES[data.get("withdrawn") or "no"],
+            "control_filters": self.control_filter_data(),
         }

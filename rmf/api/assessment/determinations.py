@@ -20,6 +20,7 @@ from rmf.api.assessment.serializers import (
     DeterminationInput,
     DeterminationSerializer,
 )
+from rmf.api.control_filters import control_filter_parameters, control_filter_query
 from rmf.models import Assessment, Determination
 from rmf.selectors.assessment import (
     assessment_get_for_user,
@@ -46,7 +47,7 @@ class WorklistQuerySerializer(serializers.Serializer):
     result = NamedChoiceField(ControlResult, required=False)
 
 
-@extend_schema(parameters=[WorklistQuerySerializer])
+@extend_schema(parameters=[WorklistQuerySerializer, *control_filter_parameters()])
 class AssessmentControlsApi(ScopedApiView, generics.ListAPIView):
     """The controls in scope in catalog order, each with its objectives determined and its
     result so far; filtered by family and by result."""
@@ -62,7 +63,8 @@ class AssessmentControlsApi(ScopedApiView, generics.ListAPIView):
         params = {key: value for key, value in self.request.query_params.items() if value != ""}
         query = WorklistQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
-        return assessment_worklist(self.scoped_object, **query.validated_data)
+        registered = control_filter_query(params)
+        return assessment_worklist(self.scoped_object, **query.validated_data, **registered)
 
 
 class ControlAssessmentApi(ScopedApiView):

@@ -8,6 +8,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from rmf.forms_control_filters import ControlFilterFormMixin
 from rmf.models import (
     RISK_ORDER,
     AssessmentMethod,
@@ -474,7 +475,7 @@ WORKLIST_RESULTS = [
 ]
 
 
-class WorklistFilterForm(forms.Form):
+class WorklistFilterForm(ControlFilterFormMixin, forms.Form):
     family = forms.ModelChoiceField(
         queryset=ControlFamily.objects.order_by("sort_order"),
         required=False,
@@ -489,4 +490,5 @@ class WorklistFilterForm(forms.Form):
         return {
             "family": family.pk if family else None,
             "result": self.cleaned_data.get("result") or None,
+            **self.control_filter_data(),
         }

@@ -5,7 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from csf.models import CsfVersion
-from csf.selectors import element_detail_get, function_list, version_check, version_overview_list
+from csf.selectors.reference import (
+    element_detail_get,
+    function_list,
+    version_check,
+    version_overview_list,
+)
 
 
 @login_required

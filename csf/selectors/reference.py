@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from csf.models import ControlMapping, CrosswalkLink, CsfElement, CsfVersion, ImplementationExample
+from csf.scoring import CoreTree
 
 Kind = CsfElement.Kind
 
@@ -203,3 +204,24 @@ def element_detail_get(version: str, identifier: str, *, kind: str = "") -> Elem
             element.crosswalk_in.select_related("source").order_by("source__sort_order")
         ),
     )
+
+
+def core_tree(version: str) -> CoreTree:
+    """The active functions, categories and subcategories of one version, in the core's order
+    (one query): the shape every score and gap rolls up along (csf.scoring)."""
+    tree = CoreTree(version=version)
+    elements = (
+        CsfElement.objects.filter(version=version, withdrawn=False)
+        .select_related("parent")
+        .order_by("sort_order")
+        .only("identifier", "kind", "title", "text", "parent__identifier", "sort_order")
+    )
+    for element in elements:
+        tree.titles[element.identifier] = element.title or element.text
+        if element.kind == Kind.FUNCTION:
+            tree.functions.append(element.identifier)
+        elif element.kind == Kind.CATEGORY and element.parent is not None:
+            tree.categories.setdefault(element.parent.identifier, []).append(element.identifier)
+        elif element.kind == Kind.SUBCATEGORY and element.parent is not None:
+            tree.subcategories.setdefault(element.parent.identifier, []).append(element.identifier)
+    return tree

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from csf.models import ControlMapping, CrosswalkLink, CsfElement, CsfVersion, ImplementationExample
-from csf.selectors import (
+from csf.selectors.reference import (
     element_detail_get,
     function_list,
     subcategories_filter,

@@ -1,0 +1,1 @@
+"""The CSF API under /api/v1/csf/."""

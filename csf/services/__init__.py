@@ -1,0 +1,1 @@
+"""Writes of the CSF app; each audited in its transaction."""
