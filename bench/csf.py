@@ -20,7 +20,7 @@ import random
 import statistics
 import time
 
-from throwaway import bench_parser, throwaway_django
+from throwaway import bench_city, bench_parser, throwaway_django
 
 AGENCIES = 40
 # Implementation statuses and how often the benchmark gives them ("" = not documented yet).
@@ -82,49 +82,24 @@ def mapped_controls() -> list[str]:
 
 
 def build_city(state, name: str, count: int, controls_per_system: int, *, seed: int) -> dict:
-    from assets.models import Organization, Role, System
-    from assets.services import membership_grant, organization_create
     from rmf.models import (
         Assessment,
-        Authorization,
         ControlImplementation,
         Determination,
         SelectedControl,
         Step,
     )
     from rmf.selectors.assessment import leaf_objectives
-    from tests.factories import UserFactory
 
     rng = random.Random(seed)
-    city = organization_create(actor=None, name=name, kind=Organization.Kind.CITY, parent=state)
-    agencies = [
-        organization_create(
-            actor=None, name=f"{name} agency {n}", kind=Organization.Kind.AGENCY, parent=city
-        )
-        for n in range(AGENCIES)
-    ]
-    slug = name.lower().replace(" ", "")
-    official = UserFactory(username=f"{slug}.ao")
-    planner = UserFactory(username=f"{slug}.planner")
-    membership_grant(actor=None, organization=city, user=official, role=Role.AUTHORIZING_OFFICIAL)
-    membership_grant(actor=None, organization=agencies[0], user=planner, role=Role.PLANNER)
-    systems = System.objects.bulk_create(
-        [
-            System(
-                organization=agencies[n % AGENCIES],
-                name=f"{name} system {n}",
-                acronym=f"S{n:05}",
-                kind=rng.choice(System.Kind.values),
-                system_type=System.SystemType.MAJOR_APPLICATION,
-                authorizing_official=official,
-            )
-            for n in range(count)
-        ],
-        batch_size=1_000,
+    built = bench_city(state, name, count, agencies=AGENCIES, step=Step.ASSESS, rng=rng)
+    city, agencies, official, planner = (
+        built["city"],
+        built["agencies"],
+        built["official"],
+        built["planner"],
     )
-    cycles = Authorization.objects.bulk_create(
-        [Authorization(system=system, step=Step.ASSESS) for system in systems], batch_size=1_000
-    )
+    systems, cycles = built["systems"], built["cycles"]
     pool = mapped_controls()
     objectives = leaf_objectives(pool)
     selected = SelectedControl.objects.bulk_create(

@@ -67,3 +67,51 @@ def throwaway_django(*, nist_dir: Path | None, label_width: int) -> Iterator[Pat
             label = "migrate + load_catalogs"
         print(f"{label:{label_width}}{time.perf_counter() - started:7.2f} s")
         yield Path(tmp)
+
+
+def bench_city(state, name: str, count: int, *, agencies: int, step: str, rng) -> dict:
+    """A city under `state` with `agencies` agencies and `count` systems spread over them (in
+    bulk), each with one RMF cycle in `step`; its authorizing official and one agency planner.
+    Call inside `throwaway_django`."""
+    from assets.models import Organization, Role, System
+    from assets.services import membership_grant, organization_create
+    from rmf.models import Authorization
+    from tests.factories import UserFactory
+
+    city = organization_create(actor=None, name=name, kind=Organization.Kind.CITY, parent=state)
+    agency_list = [
+        organization_create(
+            actor=None, name=f"{name} agency {n}", kind=Organization.Kind.AGENCY, parent=city
+        )
+        for n in range(agencies)
+    ]
+    slug = name.lower().replace(" ", "")
+    official = UserFactory(username=f"{slug}.ao")
+    planner = UserFactory(username=f"{slug}.planner")
+    membership_grant(actor=None, organization=city, user=official, role=Role.AUTHORIZING_OFFICIAL)
+    membership_grant(actor=None, organization=agency_list[0], user=planner, role=Role.PLANNER)
+    systems = System.objects.bulk_create(
+        [
+            System(
+                organization=agency_list[n % agencies],
+                name=f"{name} system {n}",
+                acronym=f"S{n:05}",
+                kind=rng.choice(System.Kind.values),
+                system_type=System.SystemType.MAJOR_APPLICATION,
+                authorizing_official=official,
+            )
+            for n in range(count)
+        ],
+        batch_size=1_000,
+    )
+    cycles = Authorization.objects.bulk_create(
+        [Authorization(system=system, step=step) for system in systems], batch_size=1_000
+    )
+    return {
+        "city": city,
+        "agencies": agency_list,
+        "official": official,
+        "planner": planner,
+        "systems": systems,
+        "cycles": cycles,
+    }
