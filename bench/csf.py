@@ -17,10 +17,9 @@ WORKBENCH_NIST_DIR, else ../shared/nist beside the project.
 """
 
 import random
-import statistics
 import time
 
-from throwaway import bench_city, bench_parser, throwaway_django
+from throwaway import bench_city, bench_parser, throwaway_django, timed
 
 AGENCIES = 40
 # Implementation statuses and how often the benchmark gives them ("" = not documented yet).
@@ -158,27 +157,6 @@ def build_city(state, name: str, count: int, controls_per_system: int, *, seed: 
     }
 
 
-def timed(fn, runs: int) -> tuple[float, int]:
-    """(median seconds, queries of the last run)."""
-    from django.db import connection
-
-    timings, queries = [], 0
-    for _ in range(runs):
-        count = 0
-
-        def counter(execute, sql, params, many, context):
-            nonlocal count
-            count += 1
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(counter):
-            started = time.perf_counter()
-            fn()
-            timings.append(time.perf_counter() - started)
-        queries = count
-    return statistics.median(timings), queries
-
-
 def run_timings(city: dict, runs: int) -> None:
     from django.test import Client
 
@@ -192,7 +170,7 @@ def run_timings(city: dict, runs: int) -> None:
     print(f"{organization.name}                          median    queries")
 
     def line(label: str, fn) -> None:
-        seconds, queries = timed(fn, runs)
+        seconds, queries, _ = timed(fn, runs)
         print(f"    {label:34} {seconds * 1000:7.0f} ms {queries:6} queries")
 
     coverage = organization_csf_coverage(organization, "2.0")

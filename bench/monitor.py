@@ -16,11 +16,10 @@ not exist are skipped and said so.
 """
 
 import random
-import statistics
 import time
 from datetime import timedelta
 
-from throwaway import bench_city, bench_parser, throwaway_django
+from throwaway import bench_city, bench_parser, throwaway_django, timed
 
 AGENCIES = 40
 CONTROLS = ("ac-2", "ia-5", "si-2")
@@ -194,7 +193,6 @@ def exists(path: str) -> bool:
 
 
 def run_timings(city: dict, runs: int) -> None:
-    from django.db import connection
     from django.test import Client
 
     organization = city["city"].pk
@@ -228,22 +226,9 @@ def run_timings(city: dict, runs: int) -> None:
             if not exists(path):
                 print(f"    {label:34} skipped: the page does not exist")
                 continue
-            timings, queries = [], 0
-            for _ in range(runs):
-                count = 0
-
-                def counter(execute, sql, params, many, context):
-                    nonlocal count
-                    count += 1
-                    return execute(sql, params, many, context)
-
-                with connection.execute_wrapper(counter):
-                    started = time.perf_counter()
-                    response = client.get(path)
-                    timings.append(time.perf_counter() - started)
-                assert response.status_code == 200, (path, response.status_code)
-                queries = count
-            print(f"    {label:34} {statistics.median(timings) * 1000:7.0f} ms {queries:6} queries")
+            seconds, queries, response = timed(lambda p=path, c=client: c.get(p), runs)
+            assert response.status_code == 200, (path, response.status_code)
+            print(f"    {label:34} {seconds * 1000:7.0f} ms {queries:6} queries")
 
 
 if __name__ == "__main__":

@@ -115,3 +115,26 @@ def bench_city(state, name: str, count: int, *, agencies: int, step: str, rng) -
         "systems": systems,
         "cycles": cycles,
     }
+
+
+def timed(fn, runs: int):
+    """(median seconds, queries of the last run, result of the last run) of `runs` calls."""
+    import statistics
+
+    from django.db import connection
+
+    timings, queries, result = [], 0, None
+    for _ in range(runs):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            started = time.perf_counter()
+            result = fn()
+            timings.append(time.perf_counter() - started)
+        queries = count
+    return statistics.median(timings), queries, result

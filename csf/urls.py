@@ -1,6 +1,6 @@
 from django.urls import path
 
-from csf.views import assessments, coverage, profiles
+from csf.views import assessments, benchmarks, coverage, profiles
 from csf.views import reference as views
 
 app_name = "csf"
@@ -10,6 +10,7 @@ urlpatterns = [
     *assessments.urlpatterns,
     *coverage.urlpatterns,
     *profiles.urlpatterns,
+    *benchmarks.urlpatterns,
     path("csf/", views.csf_home, name="home"),
     path("csf/<str:version>/", views.csf_version, name="version"),
     path("csf/<str:version>/<str:identifier>/", views.csf_element, name="element"),
