@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Callable
 
-from throwaway import bench_parser, throwaway_django
+from throwaway import bench_parser, throwaway_django, timed
 
 ORGANIZATIONS = 50
 SYSTEMS = 5_000
@@ -164,19 +164,7 @@ def import_workbook(people: dict) -> bytes:
 
 
 def measure(label: str, action: Callable[[], object]) -> object:
-    from django.db import connection
-
-    queries = 0
-
-    def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        started = time.perf_counter()
-        result = action()
-        elapsed = time.perf_counter() - started
+    elapsed, queries, result = timed(action, 1)
     print(f"{label:34} {elapsed:7.2f} s {queries:7} queries")
     return result
 
